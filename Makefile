@@ -1,0 +1,37 @@
+# Every task, the same on a developer's machine and in CI (.ci/run runs `make test`).
+
+SHELL := /bin/bash
+BIN := .venv/bin
+
+# Notebooks run under nbval when there are any. --nbval-lax only checks that every cell
+# runs; to compare outputs, switch to --nbval and add e.g. --nbval-sanitize-with FILE here.
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
+NBVAL_ARGS := --nbval-lax --nbval-current-env
+PYTEST_PATHS := tests/ $(if $(NOTEBOOKS),$(NBVAL_ARGS) notebooks/)
+PYTEST_ARGS ?=
+
+.PHONY: setup test lint demo bench
+
+setup:
+	scripts/setup
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy codesign
+
+# pytest exits 5 when it collected nothing: a suite that ran no test must not pass.
+test: setup lint
+	@status=0; $(BIN)/pytest $(PYTEST_PATHS) $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$status
+
+demo: setup
+	$(BIN)/codesign init && $(BIN)/codesign demo && $(BIN)/codesign serve
+
+bench: setup
+	@for script in benchmarks/bench_*.py; do \
+		[ -e "$$script" ] || { echo "make bench: no benchmarks/bench_*.py" >&2; exit 1; }; \
+		echo "== $$script"; \
+		$(BIN)/python "$$script" || exit 1; \
+	done

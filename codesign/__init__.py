@@ -1,0 +1,42 @@
+"""codesign: run co-design workshops end to end.
+
+The public API is small on purpose: `tables(url)` gives an analyst every table as a
+pandas DataFrame, and the exception tree tells callers what went wrong. Importing
+codesign stays light (no pandas, no scikit-learn) because every participant's Voilà
+kernel imports it.
+"""
+
+from typing import TYPE_CHECKING
+
+from codesign.errors import (
+    AccessDenied,
+    Closed,
+    CodesignError,
+    Conflict,
+    ConsentMissing,
+    Invalid,
+    NotFound,
+)
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
+__version__ = "0.1.0"
+__all__ = [
+    "AccessDenied",
+    "Closed",
+    "CodesignError",
+    "Conflict",
+    "ConsentMissing",
+    "Invalid",
+    "NotFound",
+    "__version__",
+    "tables",
+]
+
+
+def tables(url: str | None = None) -> "dict[str, DataFrame]":
+    """Every table as a DataFrame, keyed by table name: groups, sessions, participants, …"""
+    from codesign.frames import all_tables
+
+    return all_tables(url)

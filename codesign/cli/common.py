@@ -1,0 +1,45 @@
+"""Shared pieces of the command line: the top-level group, the `--db` option, and turning
+codesign's own errors into a one-line message and exit code 1 instead of a traceback.
+"""
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from codesign.config import ENV_VAR
+from codesign.errors import CodesignError
+
+db_option = click.option(
+    "--db",
+    "db",
+    envvar=ENV_VAR,
+    default=None,
+    metavar="URL",
+    help=f"Database URL (default: ${ENV_VAR}, then workshop_data/codesign.sqlite).",
+)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Report a CodesignError as `Error: …` on stderr with exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CodesignError as exc:
+            raise click.ClickException(exc.message) from exc
+
+    return wrapper
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="codesign")
+def main() -> None:
+    """Run co-design workshops: participant forms, facilitator notebooks, review and export."""

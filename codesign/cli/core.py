@@ -1,0 +1,112 @@
+"""Everyday commands: create the database, load the demo, manage sessions, import, export."""
+
+from pathlib import Path
+
+import click
+
+from codesign import demo as demo_data
+from codesign import exports, importers, migrations, sessions, store
+from codesign.cli.common import db_option, emit_json, friendly
+
+
+@click.command()
+@db_option
+@friendly
+def init(db: str | None) -> None:
+    """Create or upgrade the database (a second run changes nothing)."""
+    applied = migrations.upgrade(db)
+    from codesign import groups, toolkit
+
+    store.write(lambda s: (groups.seed(s), toolkit.seed(s)), db)
+    click.echo(f"Applied migrations {applied}." if applied else "Database is up to date.")
+
+
+@click.command()
+@db_option
+@friendly
+def demo(db: str | None) -> None:
+    """Load the synthetic demo workshop (safe to repeat)."""
+    migrations.upgrade(db)
+    loaded = demo_data.load(db)
+    click.echo("Loaded the synthetic demo workshop." if loaded else "Demo already loaded.")
+    for raw in demo_data.demo_sessions():
+        click.echo(f"  {raw['code']}  {raw['group']:<24} {raw['title']}")
+
+
+@click.group()
+def session() -> None:
+    """Create and list workshop sessions."""
+
+
+@session.command("new")
+@click.option("--group", required=True, help="Group name or slug; created if new.")
+@click.option("--title", required=True)
+@click.option("--template", default=sessions.DEFAULT_TEMPLATE, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the join code.")
+@db_option
+@friendly
+def session_new(group: str, title: str, template: str, as_json: bool, db: str | None) -> None:
+    """Create a session from a template and print its join code."""
+    migrations.upgrade(db)
+    info = sessions.create(group, title, template=template, url=db)
+    if as_json:
+        emit_json({**info.as_json(), "template": info.template})
+    else:
+        click.echo(f"Created '{info.title}' for {info.group}. Join code: {info.display_code}")
+
+
+@session.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+@friendly
+def session_list(as_json: bool, db: str | None) -> None:
+    """List sessions, newest first."""
+    found = sessions.listing(url=db)
+    if as_json:
+        emit_json([info.as_json() for info in found])
+        return
+    for info in found:
+        state = "closed" if info.closed else (info.current_phase or "-")
+        click.echo(f"{info.code}  {info.group:<24} {info.title}  [{state}]")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import contributions gathered elsewhere."""
+
+
+@import_group.command("contributions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--session", "code", required=True, help="The session's join code.")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+@friendly
+def import_contributions(file: Path, code: str, as_json: bool, db: str | None) -> None:
+    """Import a CSV (columns: text; optional ref, participant, kind, created_at)."""
+    report = importers.import_contributions(file, code, url=db)
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        click.echo(f"Imported {report.added} contributions ({report.unchanged} already there).")
+        for line, reason in report.problems:
+            click.echo(f"  line {line}: {reason}", err=True)
+    if report.problems:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--session", "code", default=None, help="Join code; omit with --all.")
+@click.option("--all", "whole", is_flag=True, help="Export the whole programme.")
+@click.option("--format", "fmt", default="csv", show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--deidentified", is_flag=True, help="Drop identifying columns, redact text.")
+@db_option
+@friendly
+def export(
+    code: str | None, whole: bool, fmt: str, out: Path, deidentified: bool, db: str | None
+) -> None:
+    """Export a session (or the whole programme) to a file."""
+    if not code and not whole:
+        raise click.UsageError("Give --session CODE, or --all for the whole programme.")
+    path = exports.export(code, fmt, out, url=db, deidentified=deidentified)
+    click.echo(f"Wrote {path}")

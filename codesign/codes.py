@@ -1,0 +1,136 @@
+"""Short codes people type or read aloud: join codes, pseudonyms and withdrawal codes.
+
+Join codes avoid letters and digits that look or sound alike (no I/1, O/0, S/5, B/8, Z/2)
+and are matched case-insensitively, ignoring spaces and dashes, so "hkt 479", "HKT-479"
+and "HKT479" all open the same session.
+"""
+
+import hashlib
+import secrets
+
+LETTERS = "ACDEFHJKMNPRTUVWXY"
+DIGITS = "34679"
+WITHDRAWAL_ALPHABET = LETTERS + DIGITS
+
+ADJECTIVES = (
+    "Amber",
+    "Azure",
+    "Bright",
+    "Calm",
+    "Cedar",
+    "Clear",
+    "Coral",
+    "Crimson",
+    "Dawn",
+    "Ember",
+    "Fern",
+    "Golden",
+    "Hazel",
+    "Indigo",
+    "Ivory",
+    "Jade",
+    "Juniper",
+    "Kind",
+    "Linen",
+    "Maple",
+    "Meadow",
+    "Misty",
+    "Olive",
+    "Opal",
+    "Pearl",
+    "Quiet",
+    "River",
+    "Rowan",
+    "Ruby",
+    "Saffron",
+    "Sage",
+    "Silver",
+    "Slate",
+    "Solar",
+    "Steady",
+    "Teal",
+    "Velvet",
+    "Warm",
+    "Willow",
+)
+NOUNS = (
+    "Heron",
+    "Kestrel",
+    "Lark",
+    "Oriole",
+    "Robin",
+    "Swift",
+    "Wren",
+    "Finch",
+    "Plover",
+    "Egret",
+    "Ibis",
+    "Crane",
+    "Falcon",
+    "Osprey",
+    "Sparrow",
+    "Starling",
+    "Thrush",
+    "Magpie",
+    "Curlew",
+    "Dove",
+    "Owl",
+    "Kingfisher",
+    "Linnet",
+    "Martin",
+    "Nightjar",
+    "Pipit",
+    "Rook",
+    "Sandpiper",
+    "Stonechat",
+    "Tern",
+    "Warbler",
+    "Waxwing",
+    "Bunting",
+    "Dunlin",
+    "Godwit",
+    "Merlin",
+    "Peregrine",
+    "Redstart",
+    "Siskin",
+    "Whimbrel",
+)
+
+
+def normalise_join_code(raw: str) -> str:
+    """Upper-case and drop everything that is not a letter or digit."""
+    return "".join(ch for ch in raw.upper() if ch.isascii() and ch.isalnum())
+
+
+def new_join_code() -> str:
+    """Three letters and three digits, e.g. `HKT479`; displayed as `HKT 479`."""
+    letters = "".join(secrets.choice(LETTERS) for _ in range(3))
+    digits = "".join(secrets.choice(DIGITS) for _ in range(3))
+    return letters + digits
+
+
+def display_join_code(code: str) -> str:
+    return f"{code[:3]} {code[3:]}"
+
+
+def new_pseudonym(taken: set[str]) -> str:
+    """A two-word pseudonym not yet used in the group, with a number once words run out."""
+    for _ in range(200):
+        name = f"{secrets.choice(ADJECTIVES)} {secrets.choice(NOUNS)}"
+        if name not in taken:
+            return name
+    base = f"{secrets.choice(ADJECTIVES)} {secrets.choice(NOUNS)}"
+    number = 2
+    while f"{base} {number}" in taken:
+        number += 1
+    return f"{base} {number}"
+
+
+def new_withdrawal_code() -> str:
+    """Ten characters (about 40 bits) given once at consent; only its hash is stored."""
+    raw = "".join(secrets.choice(WITHDRAWAL_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def withdrawal_hash(code: str) -> str:
+    return hashlib.sha256(normalise_join_code(code).encode()).hexdigest()

@@ -1,0 +1,50 @@
+"""Exports: one entry point, one module per format.
+
+`export(code, fmt, out)` checks the actor may export the session's group, writes the
+file, and records one `export` event. Every format is built from the same rows
+(`codesign.exports.rows`), so withdrawal and erasure apply everywhere at once: a row
+that is gone from the database is gone from every export.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from codesign import events, sessions, store
+from codesign.access import ADMIN, Actor
+from codesign.errors import Invalid
+from codesign.exports import csv_file
+from codesign.exports.rows import Scope
+
+Writer = Callable[[Scope, Path], None]
+FORMATS: dict[str, Writer] = {"csv": csv_file.write}
+
+
+def export(
+    session_code: str | None,
+    fmt: str,
+    out: Path,
+    *,
+    actor: Actor = ADMIN,
+    url: str | None = None,
+    deidentified: bool = False,
+) -> Path:
+    """Write one session (or, with no code, every session the actor may export) to `out`."""
+    if fmt not in FORMATS:
+        raise Invalid(f"Unknown format {fmt!r}; choose one of: {', '.join(sorted(FORMATS))}.")
+    info = sessions.by_code(session_code, url) if session_code else None
+    group_id = info.group_id if info else None
+    if info is not None:
+        actor.require(actor.can_export(info.group_id), "export this session")
+    scope = Scope(
+        session_id=info.id if info else None, actor=actor, url=url, deidentified=deidentified
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    FORMATS[fmt](scope, out)
+    store.write(
+        lambda db: events.record(
+            db, actor, "export", "session" if info else "programme", info.id if info else None,
+            group_id=group_id, session_id=info.id if info else None,
+        ),
+        url,
+    )  # fmt: skip
+    return out

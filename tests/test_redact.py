@@ -1,0 +1,162 @@
+"""Identifying-detail detection: recall and precision over the synthetic case file,
+embedding in other scripts, overlaps, and properties over random text."""
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codesign.redact import LABELS, Finding, find_identifiers, nhs_check_digit_ok, redact
+
+CASES = Path(__file__).parent / "data" / "redaction_cases.csv"
+REQUIRED_RECALL = {
+    "phone": 1.0,
+    "email": 1.0,
+    "ni_number": 1.0,
+    "nhs_number": 1.0,
+    "postcode": 0.95,
+}
+
+
+def read_cases() -> list[dict[str, str]]:
+    with CASES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def found_exactly(case: dict[str, str]) -> bool:
+    """Whether the expected span is found whole, with the right kind."""
+    start = case["text"].index(case["expected"])
+    wanted = Finding(case["kind"], start, start + len(case["expected"]))
+    return wanted in find_identifiers(case["text"])
+
+
+def test_case_file_is_large_and_covers_every_kind() -> None:
+    cases = read_cases()
+    kinds = {case["kind"] for case in cases}
+    postcodes = [case for case in cases if case["kind"] == "postcode"]
+    assert len(cases) >= 200
+    assert kinds == {*LABELS, "negative"}
+    assert len(postcodes) >= 60
+
+
+@pytest.mark.parametrize("kind", sorted(REQUIRED_RECALL))
+def test_recall_over_case_file(kind: str) -> None:
+    cases = [case for case in read_cases() if case["kind"] == kind]
+    missed = [case["text"] for case in cases if not found_exactly(case)]
+    recall = 1 - len(missed) / len(cases)
+    assert recall >= REQUIRED_RECALL[kind], missed
+
+
+def test_no_finding_in_negative_cases() -> None:
+    negatives = [case for case in read_cases() if case["kind"] == "negative"]
+    false_alarms = [case["text"] for case in negatives if find_identifiers(case["text"])]
+    assert len(negatives) >= 60
+    assert false_alarms == []
+
+
+def test_redacted_case_text_keeps_none_of_the_original() -> None:
+    for case in read_cases():
+        if case["kind"] != "negative":
+            assert case["expected"] not in redact(case["text"]), case["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("میرا نمبر 07700 900123 ہے", "phone"),
+        ("میرانمبر07700900123ہے", "phone"),
+        ("আমার ইমেলamina@example.org", "email"),
+        ("ਮੇਰਾ ਪੋਸਟਕੋਡB1 1BBਹੈ", "postcode"),
+        ("এনএইচএস নম্বর ৯৪৩ ৪৭৬ ৫৯১৯", "nhs_number"),
+        ("نمبر \u200e۰۷۷۰۰ ۹۰۰۱۲۳\u200e پر", "phone"),
+        ("ਫ਼ੋਨ ੦੨੦ ੭੯੪੬ ੦੧੨੩ ਤੇ", "phone"),
+    ],
+)
+def test_found_inside_other_scripts(text: str, kind: str) -> None:
+    assert [finding.kind for finding in find_identifiers(text)] == [kind]
+
+
+def test_digits_of_other_scripts_are_redacted_in_place() -> None:
+    assert redact("فون ۰۷۷۰۰ ۹۰۰۱۲۳ ہے") == "فون [phone removed] ہے"
+
+
+def test_longest_of_overlapping_spans_wins() -> None:
+    text = "07700900123@example.com and +44 7700900123"
+    kinds = [finding.kind for finding in find_identifiers(text)]
+    assert kinds == ["email", "phone"]
+
+
+def test_adjacent_spans_are_each_found() -> None:
+    text = "07700900123,SW1A 1AA;a@example.com(AB123456C)"
+    assert redact(text) == (
+        "[phone removed],[postcode removed];[email removed]([NI number removed])"
+    )
+
+
+def test_custom_placeholder() -> None:
+    assert redact("ring 020 7946 0000", lambda kind: f"<{kind}>") == "ring <phone>"
+
+
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [("9434765919", True), ("9434765918", False), ("4010232137", True), ("0000000000", True)],
+)
+def test_nhs_modulus_11(digits: str, valid: bool) -> None:
+    assert nhs_check_digit_ok(digits) is valid
+
+
+def test_nhs_check_digit_of_ten_is_never_valid() -> None:
+    # 100000004x: weighted sum 10 + 8 = 18, remainder 7, check 4; 1000000010's sum is 12,
+    # remainder 1 and check 10, which no digit can carry.
+    assert not any(nhs_check_digit_ok(f"100000001{d}") for d in "0123456789")
+
+
+def test_finding_holds_no_text() -> None:
+    assert [field.name for field in dataclasses.fields(Finding)] == ["kind", "start", "end"]
+
+
+FRAGMENTS = [
+    "07700 900123",
+    "+44 (0)20 7946 0000",
+    "(0161) 496 0000",
+    "a.b+c@mail.example.com",
+    "SW1A 1AA",
+    "gir0aa",
+    "AB 12 34 56 C",
+    "943 476 5919",
+    "۰۷۷۰۰۹۰۰۱۲۳",
+    "[phone removed]",
+    "@",
+    "+",
+    "(",
+    ")",
+    "-",
+    ".",
+    " ",
+    "0",
+    "44",
+]
+texts = st.one_of(
+    st.text(),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3))).map("".join),
+)
+
+
+@given(texts)
+def test_findings_are_ordered_in_bounds_and_disjoint(text: str) -> None:
+    findings = find_identifiers(text)
+    for finding in findings:
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert finding.kind in LABELS
+    for before, after in zip(findings, findings[1:], strict=False):
+        assert before.end <= after.start
+
+
+@given(texts)
+def test_redaction_is_idempotent_and_complete(text: str) -> None:
+    once = redact(text)
+    assert redact(once) == once
+    assert find_identifiers(once) == []
