@@ -150,3 +150,30 @@ def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> li
             for cid in items
         ]  # fmt: skip
         return sorted(result, key=lambda t: (-t.dots, -t.agree, t.contribution_id))
+
+
+def ballot(session_id: int, url: str | None = None) -> list[Contribution]:
+    """What a session votes on: its group's visible, reviewed proposals up to this session.
+
+    A prioritising session votes on the proposals gathered in the group's earlier sessions,
+    so the ballot spans the group rather than one session; flagged items wait for review.
+    """
+    with store.reading(url) as db:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        group_sessions = select(WorkshopSession.id).where(
+            WorkshopSession.group_id == s.group_id, WorkshopSession.id <= s.id
+        )
+        return list(
+            db.scalars(
+                select(Contribution)
+                .where(
+                    Contribution.session_id.in_(group_sessions),
+                    Contribution.kind == "proposal",
+                    Contribution.status == "visible",
+                    Contribution.needs_review.is_(False),
+                )
+                .order_by(Contribution.id)
+            )
+        )

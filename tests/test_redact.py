@@ -109,8 +109,7 @@ def test_nhs_modulus_11(digits: str, valid: bool) -> None:
 
 
 def test_nhs_check_digit_of_ten_is_never_valid() -> None:
-    # 100000004x: weighted sum 10 + 8 = 18, remainder 7, check 4; 1000000010's sum is 12,
-    # remainder 1 and check 10, which no digit can carry.
+    # Weighted sum of 100000001 is 10 + 2 = 12: remainder 1, check 11 - 1 = 10, no digit.
     assert not any(nhs_check_digit_ok(f"100000001{d}") for d in "0123456789")
 
 
