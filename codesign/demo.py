@@ -128,7 +128,7 @@ def _feedback(db: Session, data: dict[str, Any], sessions: dict, people: dict) -
 
 
 def _ratings(db: Session, data: dict[str, Any], sessions: dict, people: dict) -> None:
-    section_ids = dict(db.execute(select(ToolkitSection.key, ToolkitSection.id)).tuples().all())
+    section_ids = dict(db.execute(select(ToolkitSection.key, ToolkitSection.id)).all())
     for raw in data.get("ratings", []):
         db.add(
             Rating(

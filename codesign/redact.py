@@ -49,9 +49,9 @@ _PHONE = re.compile(
     rf"(?:(?:\+|{_LEFT}00)44{_GAP}(?:\(0\){_GAP})?|\(0(?=[0-9]{{2,5}}\))|{_LEFT}0)"
     rf"[1237](?:\)?{_GAP}[0-9]){{9}}{_RIGHT}"
 )
-_EMAIL_LOCAL = "[A-Za-z0-9._%+'-]"
 _EMAIL = re.compile(
-    rf"(?<!{_EMAIL_LOCAL}){_EMAIL_LOCAL}+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{{2,}}(?![A-Za-z0-9-])"
+    rf"{_LEFT}[A-Za-z0-9][A-Za-z0-9._%+'-]*@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{{2,}}"
+    r"(?![A-Za-z0-9-])"
 )
 _POSTCODE = re.compile(
     rf"{_LEFT}(?:GIR{_SPACE}?0AA|"

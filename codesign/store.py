@@ -10,7 +10,6 @@ this: the same code runs there by changing the URL.
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -39,16 +38,31 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-@cache
-def engine(url: str | None = None) -> Engine:
-    """One engine per URL per process, configured for its dialect."""
-    resolved = database_url(url)
+_engines: dict[str, Engine] = {}
+
+
+def _create(resolved: str) -> Engine:
     if resolved.startswith("sqlite"):
         eng = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(eng, "connect", _sqlite_pragmas)
         event.listen(eng, "begin", _sqlite_begin)
         return eng
     return create_engine(resolved, pool_pre_ping=True)
+
+
+def engine(url: str | None = None) -> Engine:
+    """One engine per URL per process, configured for its dialect."""
+    resolved = database_url(url)
+    if resolved not in _engines:
+        _engines[resolved] = _create(resolved)
+    return _engines[resolved]
+
+
+def dispose(url: str | None = None) -> None:
+    """Close an engine's connections (tests and `erase` use it to release the file)."""
+    found = _engines.pop(database_url(url), None)
+    if found is not None:
+        found.dispose()
 
 
 def is_sqlite(eng: Engine) -> bool:

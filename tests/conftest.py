@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
+from codesign import demo, groups, migrations, store, toolkit
 from tests import pgserver
 
 # --- databases: every storage test runs on SQLite and on PostgreSQL -------------------------
@@ -51,10 +53,53 @@ def postgres_url(postgres_server: pgserver.PostgresServer) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """SQLAlchemy URL of a fresh, empty database, once per backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/codesign.sqlite"
+        url = f"sqlite:///{tmp_path}/codesign.sqlite"
+        yield url
+        store.dispose(url)
         return
     server: pgserver.PostgresServer = request.getfixturevalue("postgres_server")
     name = f"test_{next(_database_numbers)}"
     server.create_database(name)
-    yield server.url(name)
+    url = server.url(name)
+    yield url
+    store.dispose(url)
     server.drop_database(name)
+
+
+# --- codesign databases built on db_url ---------------------------------------------------
+
+
+@pytest.fixture
+def store_url(db_url: str) -> str:
+    """A migrated database with the standing groups and toolkit sections, on each backend."""
+    migrations.upgrade(db_url)
+    store.write(lambda db: (groups.seed(db), toolkit.seed(db)), db_url)
+    return db_url
+
+
+@pytest.fixture
+def demo_url(store_url: str) -> str:
+    """The synthetic demo workshop loaded, on each backend."""
+    demo.load(store_url)
+    return store_url
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo loaded once into an SQLite file that tests copy instead of reloading."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url)
+    demo.load(url)
+    store.dispose(url)
+    return path
+
+
+@pytest.fixture
+def demo_sqlite(demo_sqlite_template: Path, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the demo database (SQLite only): fast, for read-heavy tests."""
+    target = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_sqlite_template, target)
+    url = f"sqlite:///{target}"
+    yield url
+    store.dispose(url)

@@ -76,15 +76,13 @@ def contribution_rows(scope: Scope) -> list[dict[str, Any]]:
         )
         if scope.session_id is not None:
             query = query.where(Contribution.session_id == scope.session_id)
-        found = [r for r in db.execute(query).tuples() if scope.actor.can_export(r[2].id)]
+        found = [r for r in db.execute(query).all() if scope.actor.can_export(r[2].id)]
         labels = dict(
             db.execute(
                 select(ComponentMember.contribution_id, Component.label).join(
                     Component, ComponentMember.component_id == Component.id
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         votes = _vote_counts(db, {c.id for c, *_ in found})
     return [
