@@ -19,6 +19,10 @@ Choices worth knowing:
   number written next to Urdu, Bengali or Gurmukhi words without a space is still found.
 - Only checksum-valid NHS numbers count (Modulus 11), which keeps ordinary 10-digit
   reference numbers out.
+- Every pattern ends with a letter or digit and must not be followed by one, and
+  starts either with "+" or "(" or with a letter or digit that must not follow one.
+  Replacing a finding with a bracketed placeholder therefore cannot make a new finding
+  appear beside it, which is why redacting twice changes nothing.
 - Phone numbers are the geographic and mobile ranges (01, 02, 03, 07, each with
   10 digits after the 0) in national or +44 / 0044 form, optionally with "(0)",
   spaces, dashes, dots and brackets. Freephone and helpline numbers (0800, 0808 …) are
@@ -91,7 +95,7 @@ def nhs_check_digit_ok(digits: str) -> bool:
     return check != 10 and check % 11 == int(digits[9])
 
 
-def ascii_digits(text: str) -> str:
+def _ascii_digits(text: str) -> str:
     """`text` with every decimal digit of any script replaced by its ASCII digit."""
     if text.isascii():
         return text
@@ -124,7 +128,7 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
 
 def find_identifiers(text: str) -> list[Finding]:
     """Identifying details in `text`, in order, never overlapping."""
-    return _without_overlaps(list(_candidates(ascii_digits(text))))
+    return _without_overlaps(list(_candidates(_ascii_digits(text))))
 
 
 def default_placeholder(kind: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from codesign.config import TEMPLATES
 from codesign.errors import Invalid
 from codesign.redact import LABELS, find_identifiers
-from codesign.templates import _read
+from codesign.templates import read_toml
 
 DEFAULT_RULES = TEMPLATES / "safeguarding" / "rules.toml"
 LANGUAGES = ("en", "ur", "bn", "pa", "gu", "hi")
@@ -71,7 +71,7 @@ def _word_regex(word: str) -> str:
     return re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
 
 
-def phrase_regex(phrase: str) -> str:
+def _phrase_regex(phrase: str) -> str:
     """A regular expression for one phrase: any spacing between words, and whole words
     at Latin-script edges. Other scripts get no word edges, because their vowel signs
     are not word characters to `re` and would break words apart."""
@@ -100,7 +100,7 @@ def _language_matchers(table: Any, where: str) -> tuple[list[str], list[re.Patte
     phrases = _strings(table.get("phrases", []), where)
     phrases += _strings(table.get("needs_review", []), where)
     patterns = [_compile(p, where) for p in _strings(table.get("patterns", []), where)]
-    return [phrase_regex(p) for p in phrases], patterns
+    return [_phrase_regex(p) for p in phrases], patterns
 
 
 def _category(name: str, table: Any, source: str) -> Category:
@@ -130,7 +130,7 @@ def load_rules(path: Path | None = None) -> Rules:
     programme lead editing it learns what to fix before a session rather than during one.
     """
     source = path or DEFAULT_RULES
-    raw = _read(source)
+    raw = read_toml(source)
     categories = tuple(_category(name, table, source.name) for name, table in raw.items())
     return Rules(categories, source)
 
@@ -145,5 +145,7 @@ def check(text: str, rules: Rules) -> list[Flag]:
         if any(matcher.search(normal) for matcher in category.matchers)
     ]
     kinds = {finding.kind for finding in find_identifiers(text)}
-    flags += [Flag(IDENTIFYING_DETAIL, IDENTIFIER_REASONS[kind]) for kind in LABELS if kind in kinds]
+    flags += [
+        Flag(IDENTIFYING_DETAIL, IDENTIFIER_REASONS[kind]) for kind in LABELS if kind in kinds
+    ]
     return flags

@@ -35,7 +35,7 @@ class SessionPlan:
     phases: tuple[PhasePlan, ...]
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -59,7 +59,7 @@ def _phase(raw: dict[str, Any], source: str) -> PhasePlan:
 
 def session_plan(slug: str, root: Path = TEMPLATES) -> SessionPlan:
     """Load `templates/sessions/<slug>.toml`."""
-    raw = _read(root / "sessions" / f"{slug}.toml")
+    raw = read_toml(root / "sessions" / f"{slug}.toml")
     return SessionPlan(
         slug=slug,
         title=raw["title"],
@@ -75,14 +75,14 @@ def session_plans(root: Path = TEMPLATES) -> list[SessionPlan]:
 
 def toolkit_sections(root: Path = TEMPLATES) -> list[dict[str, Any]]:
     """The seeded Cultural Competency Toolkit sections: key, title, practice_point, text."""
-    return list(_read(root / "toolkit" / "sections.toml")["sections"])
+    return list(read_toml(root / "toolkit" / "sections.toml")["sections"])
 
 
 def candidate_components(root: Path = TEMPLATES) -> list[dict[str, Any]]:
     """Candidate programme components (key, name, description) that seed clustering."""
-    return list(_read(root / "programme" / "components.toml")["components"])
+    return list(read_toml(root / "programme" / "components.toml")["components"])
 
 
 def consent_text(root: Path = TEMPLATES) -> dict[str, Any]:
     """The versioned consent text: `version` plus one table per language."""
-    return _read(root / "consent" / "consent.toml")
+    return read_toml(root / "consent" / "consent.toml")

@@ -3,6 +3,7 @@ embedding in other scripts, overlaps, and properties over random text."""
 
 import csv
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,7 @@ def test_findings_are_ordered_in_bounds_and_disjoint(text: str) -> None:
     for finding in findings:
         assert 0 <= finding.start < finding.end <= len(text)
         assert finding.kind in LABELS
-    for before, after in zip(findings, findings[1:], strict=False):
+    for before, after in itertools.pairwise(findings):
         assert before.end <= after.start
 
 

@@ -1,0 +1,63 @@
+"""Recall per kind and precision on negatives over tests/data/redaction_cases.csv, and
+throughput of `find_identifiers` next to a single naive regex pass in the same process.
+
+Run: .venv/bin/python benchmarks/bench_redaction.py
+"""
+
+import csv
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from codesign.redact import Finding, find_identifiers
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "redaction_cases.csv"
+NAIVE = re.compile(r"\d+")
+
+
+def read_cases() -> list[dict[str, str]]:
+    with CASES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def found_exactly(case: dict[str, str]) -> bool:
+    start = case["text"].index(case["expected"])
+    wanted = Finding(case["kind"], start, start + len(case["expected"]))
+    return wanted in find_identifiers(case["text"])
+
+
+def print_quality(cases: list[dict[str, str]]) -> None:
+    kinds = sorted({case["kind"] for case in cases} - {"negative"})
+    for kind in kinds:
+        of_kind = [case for case in cases if case["kind"] == kind]
+        hits = sum(found_exactly(case) for case in of_kind)
+        print(f"recall {kind:<11} {hits:>3}/{len(of_kind):<3} = {hits / len(of_kind):.3f}")
+    negatives = [case["text"] for case in cases if case["kind"] == "negative"]
+    clean = sum(not find_identifiers(text) for text in negatives)
+    print(f"negatives with no finding {clean}/{len(negatives)} = {clean / len(negatives):.3f}")
+
+
+def texts_per_second(work: Callable[[str], object], texts: list[str], rounds: int) -> float:
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            work(text)
+    return rounds * len(texts) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    cases = read_cases()
+    print(f"{len(cases)} cases from {CASES.relative_to(ROOT)}")
+    print_quality(cases)
+    texts = [case["text"] for case in cases]
+    rounds = 200
+    ours = texts_per_second(find_identifiers, texts, rounds)
+    naive = texts_per_second(NAIVE.findall, texts, rounds)
+    print(f"find_identifiers   {ours:>12,.0f} texts/s")
+    print(f"baseline \\d+ pass  {naive:>12,.0f} texts/s  (ours is {naive / ours:.1f}x slower)")
+
+
+if __name__ == "__main__":
+    main()
