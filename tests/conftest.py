@@ -11,7 +11,8 @@ from typing import NoReturn
 
 import pytest
 
-from codesign import demo, groups, migrations, store, toolkit
+from codesign import demo, migrations, store
+from codesign.cli import core
 from tests import pgserver
 
 # --- databases: every storage test runs on SQLite and on PostgreSQL -------------------------
@@ -73,7 +74,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def store_url(db_url: str) -> str:
     """A migrated database with the standing groups and toolkit sections, on each backend."""
     migrations.upgrade(db_url)
-    store.write(lambda db: (groups.seed(db), toolkit.seed(db)), db_url)
+    store.write(core.seed, db_url)
     return db_url
 
 

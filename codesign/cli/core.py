@@ -3,10 +3,17 @@
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from codesign import demo as demo_data
-from codesign import exports, importers, migrations, sessions, store
+from codesign import exports, groups, importers, migrations, sessions, store, toolkit
 from codesign.cli.common import db_option, emit_json, friendly
+
+
+def seed(db: Session) -> None:
+    """The standing groups and the toolkit sections every database starts with."""
+    groups.seed(db)
+    toolkit.seed(db)
 
 
 @click.command()
@@ -15,9 +22,7 @@ from codesign.cli.common import db_option, emit_json, friendly
 def init(db: str | None) -> None:
     """Create or upgrade the database (a second run changes nothing)."""
     applied = migrations.upgrade(db)
-    from codesign import groups, toolkit
-
-    store.write(lambda s: (groups.seed(s), toolkit.seed(s)), db)
+    store.write(seed, db)
     click.echo(f"Applied migrations {applied}." if applied else "Database is up to date.")
 
 
