@@ -1,6 +1,6 @@
 """Speed, memory and quality of `codesign.clustering` beside plain TF-IDF + k-means.
 
-Run: .venv/bin/python benchmarks/bench_clustering.py [--quick]
+Run: .venv/bin/python benchmarks/bench_clustering.py [--quick] [--minilm]
 
 (a) time and peak memory for 100, 1,000 and 10,000 synthetic proposals, k given and
     chosen automatically;
@@ -47,7 +47,18 @@ TOPICS = [
     "risk management and victim survivor safety planning",
     "racism experiences as a minority in services",
 ]
-FILLER = "we need more better please really should also local community staff training time".split()
+FILLER = [
+    "we",
+    "need",
+    "more",
+    "better",
+    "please",
+    "really",
+    "should",
+    "also",
+    "local",
+    "community",
+]
 
 
 def synthetic_proposals(n: int, seed: int = 0) -> list[str]:
@@ -66,12 +77,17 @@ def synthetic_proposals(n: int, seed: int = 0) -> list[str]:
 
 
 def measure(function: Callable[[], object]) -> tuple[float, float, float]:
-    """Seconds, tracemalloc peak MiB and the process's max RSS MiB after the call."""
+    """Seconds (untraced run), tracemalloc peak MiB (second run), process max RSS MiB.
+
+    tracemalloc slows Python allocation several-fold, so time and memory are
+    taken from separate runs of the same deterministic call.
+    """
     gc.collect()
-    tracemalloc.start()
     start = time.perf_counter()
     function()
     seconds = time.perf_counter() - start
+    tracemalloc.start()
+    function()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -113,9 +129,9 @@ def accuracy(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(table[rows, columns].sum() / len(truth))
 
 
-def ours(texts: list[str], k: int) -> np.ndarray:
+def ours(texts: list[str], k: int, embedding: str = "tfidf") -> np.ndarray:
     labels = np.zeros(len(texts), dtype=int)
-    for number, component in enumerate(suggest_components(texts, k=k)):
+    for number, component in enumerate(suggest_components(texts, k=k, embedding=embedding)):
         labels[component.members] = number
     return labels
 
@@ -134,7 +150,11 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float, floa
     )
 
 
-def bench_quality() -> None:
+def minilm(texts: list[str], k: int) -> np.ndarray:
+    return ours(texts, k, embedding="minilm")
+
+
+def bench_quality(methods: dict[str, Callable[[list[str], int], np.ndarray]]) -> None:
     if not SHORT_TEXT.is_dir():
         print(f"(b) skipped: {SHORT_TEXT} is absent")
         return
@@ -143,7 +163,7 @@ def bench_quality() -> None:
     for title, name in SETS.items():
         texts, truth = load_set(name)
         k = len(np.unique(truth))
-        for method, function in (("baseline", baseline), ("ours", ours)):
+        for method, function in methods.items():
             start = time.perf_counter()
             predicted = function(texts, k)
             seconds = time.perf_counter() - start
@@ -155,9 +175,12 @@ def bench_quality() -> None:
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
-    bench_speed((100, 1000) if quick else (100, 1000, 10000))
-    bench_quality()
+    """--quick: skip 10,000; --minilm: add the MiniLM embedding (needs the extra, ~6 min)."""
+    bench_speed((100, 1000) if "--quick" in sys.argv else (100, 1000, 10000))
+    methods = {"baseline": baseline, "ours": ours}
+    if "--minilm" in sys.argv:
+        methods["minilm"] = minilm
+    bench_quality(methods)
 
 
 if __name__ == "__main__":

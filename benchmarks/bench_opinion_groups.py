@@ -27,7 +27,11 @@ POLIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 def votes_of(directory: Path) -> list[tuple[str, str, int]]:
     export = polis.read_export(directory)
     kept = {c.ref for c in export.comments if c.moderated != -1}
-    return [(str(v.voter_ref), str(v.comment_ref), v.value) for v in export.votes if v.comment_ref in kept]
+    return [
+        (str(v.voter_ref), str(v.comment_ref), v.value)
+        for v in export.votes
+        if v.comment_ref in kept
+    ]
 
 
 def baseline(votes: list[tuple[str, str, int]]) -> dict[str, int]:
@@ -42,7 +46,9 @@ def ari(truth: dict[int, int | None], predicted: dict[str, int]) -> tuple[float,
     """ARI over voters Pol.is grouped (a voter we left out counts as its own group -1)."""
     grouped = [p for p, g in truth.items() if g is not None]
     return (
-        adjusted_rand_score([truth[p] for p in grouped], [predicted.get(str(p), -1) for p in grouped]),
+        adjusted_rand_score(
+            [truth[p] for p in grouped], [predicted.get(str(p), -1) for p in grouped]
+        ),
         len(grouped),
     )
 

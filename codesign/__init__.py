@@ -21,6 +21,8 @@ from codesign.errors import (
 if TYPE_CHECKING:
     from pandas import DataFrame
 
+    from codesign.access import Actor
+
 __version__ = "0.1.0"
 __all__ = [
     "AccessDenied",
@@ -35,8 +37,13 @@ __all__ = [
 ]
 
 
-def tables(url: str | None = None) -> "dict[str, DataFrame]":
-    """Every table as a DataFrame, keyed by table name: groups, sessions, participants, …"""
+def tables(url: str | None = None, actor: "Actor | None" = None) -> "dict[str, DataFrame]":
+    """Every table as a DataFrame, keyed by table name: groups, sessions, participants, …
+
+    This is the database owner's view (whoever holds the URL holds the data), so only an
+    admin actor, the default, may open it; group-scoped roles use exports instead.
+    """
+    from codesign.access import ADMIN
     from codesign.frames import all_tables
 
-    return all_tables(url)
+    return all_tables(url, actor or ADMIN)

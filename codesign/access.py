@@ -42,6 +42,15 @@ class Actor:
         """Read a whole group's data (participants only ever read their own, elsewhere)."""
         return self.role is not Role.PARTICIPANT and self.in_group(group_id)
 
+    def can_read_subject(self, participant_id: int, group_id: int | None) -> bool:
+        """Read one participant's own records: that participant, or a reader of their group."""
+        is_self = self.participant_id is not None and self.participant_id == participant_id
+        return (is_self and self.in_group(group_id)) or self.can_read(group_id)
+
+    def can_read_everything(self) -> bool:
+        """The whole database at once (`codesign.tables`): every group, events and all."""
+        return self.role is Role.ADMIN
+
     def can_contribute(self, group_id: int | None) -> bool:
         return self.role in (Role.PARTICIPANT, Role.FACILITATOR, Role.ADMIN) and self.in_group(
             group_id

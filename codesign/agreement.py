@@ -138,7 +138,9 @@ def statement_stats(
     return sorted(stats, key=lambda s: (-(s.group_consensus or 0.0), s.statement))
 
 
-def _judge(statement: str, overall: Tally, groups: dict[str, Tally], min_votes: int) -> StatementStats:
+def _judge(
+    statement: str, overall: Tally, groups: dict[str, Tally], min_votes: int
+) -> StatementStats:
     judged = sorted(g for g, tally in groups.items() if tally.seen >= min_votes)
     tallies = [groups[g] for g in judged]
     return StatementStats(
@@ -148,7 +150,9 @@ def _judge(statement: str, overall: Tally, groups: dict[str, Tally], min_votes: 
         judged=judged,
         verdict=_verdict(tallies),
         group_consensus=math.prod(t.p_agree for t in tallies) if tallies else None,
-        spread=max(t.p_agree for t in tallies) - min(t.p_agree for t in tallies) if tallies else None,
+        spread=max(t.p_agree for t in tallies) - min(t.p_agree for t in tallies)
+        if tallies
+        else None,
         too_few=sorted(set(groups) - set(judged)),
     )
 

@@ -240,9 +240,15 @@ def withdraw_own(contribution_id: int, actor: Actor, url: str | None = None) -> 
     store.write(apply, url)
 
 
-def own(session_id: int, participant_id: int, url: str | None = None) -> list[Contribution]:
+def own(
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> list[Contribution]:
     """A participant's own contributions to a session, oldest first."""
     with store.reading(url) as db:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_read_subject(participant_id, s.group_id), "see these contributions")
         return list(
             db.scalars(
                 select(Contribution)

@@ -170,6 +170,22 @@ def load(url: str | None = None, path: Path = DEMO_FILE) -> bool:
     return bool(store.write(apply, url))
 
 
+def ensure(url: str | None = None) -> bool:
+    """A notebook's first cell: migrate, then load the demo and its Advisory Group history
+    unless the database holds real (non-synthetic) sessions, so a fresh checkout runs and
+    real data never gets synthetic data beside it. True when the demo is (now) there."""
+    from codesign import advisory_demo, migrations
+
+    migrations.upgrade(url)
+    real = select(WorkshopSession.id).where(WorkshopSession.synthetic.is_(False)).limit(1)
+    with store.reading(url) as db:
+        if db.scalar(real) is not None:
+            return False
+    load(url)
+    advisory_demo.load(url)
+    return True
+
+
 def demo_sessions(path: Path = DEMO_FILE) -> list[dict[str, Any]]:
     """The demo's sessions with their join codes, for the README and tests."""
     data = json.loads(path.read_text(encoding="utf-8"))

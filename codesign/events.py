@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import Actor
+from codesign.access import ADMIN, Actor
 from codesign.models import ChainHead, Event, utcnow
 
 GENESIS = "0" * 64
@@ -26,13 +26,13 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _as_utc(at: datetime) -> datetime:
+def as_utc(at: datetime) -> datetime:
     """SQLite hands datetimes back naive, PostgreSQL in the server's zone: compare in UTC."""
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _event_hash(prev: str, at: datetime, fields: dict[str, object]) -> str:
-    body = json.dumps({"prev": prev, "at": _as_utc(at).isoformat(), **fields}, sort_keys=True)
+    body = json.dumps({"prev": prev, "at": as_utc(at).isoformat(), **fields}, sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -69,12 +69,23 @@ def record(
 
 
 def since(
-    after_id: int, *, session_id: int | None = None, url: str | None = None, limit: int = 500
+    after_id: int,
+    *,
+    session_id: int | None = None,
+    actor: Actor = ADMIN,
+    url: str | None = None,
+    limit: int = 500,
 ) -> list[Event]:
-    """Events after `after_id`, oldest first: the live feed's poll."""
+    """Events after `after_id`, oldest first: the live feed's poll.
+
+    Everyone but admin sees only the events of groups they may read: even ids and
+    timings say who was active where.
+    """
     query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
     if session_id is not None:
         query = query.where(Event.session_id == session_id)
+    if not actor.can_read_everything():
+        query = query.where(Event.group_id.in_([g for g in actor.groups if actor.can_read(g)]))
     with store.reading(url) as db:
         return list(db.scalars(query))
 
@@ -105,7 +116,7 @@ def verify(url: str | None = None) -> ChainCheck:
                     "digest",
                 )
             }
-            at = _as_utc(ev.at)
+            at = as_utc(ev.at)
             if ev.prev_hash != prev or _event_hash(prev, at, fields) != ev.hash:
                 return ChainCheck(False, count, ev.id)
             prev = ev.hash

@@ -1,5 +1,7 @@
 """Advisory Group feedback on toolkit sections: adding items from the form, a meeting or
-a file. Each item starts as `new`, with that first status recorded in its history.
+a file. Each item starts as `new`, with that first status recorded in its history; what
+happens next is `codesign.lifecycle`. An item typed in by a facilitator from meeting
+notes is marked `entered_by_facilitator`, so it is never mistaken for the member's own words.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,13 @@ from codesign.models import Session as WorkshopSession
 
 TYPES = ("suggestion", "concern", "question", "endorsement")
 PRIORITIES = ("low", "medium", "high")
+# The Advisory Group's sub-groups, as reports name them.
+ORGANISATION_TYPES = {
+    "by_and_for": "by-and-for organisation",
+    "mainstream": "mainstream service",
+    "statutory": "statutory service",
+    "independent": "independent member",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class FeedbackDraft:
     client_id: str | None = None
     ref: str | None = None
     created_at: datetime | None = None
+    version: int | None = None  # the section version commented on; default the newest
 
 
 def check(draft: FeedbackDraft) -> None:
@@ -75,7 +85,11 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
             if found.content_hash != content:
                 raise Conflict("This form was already sent with different words. Please reload.")
             return found
-    version = toolkit.current(db, draft.section_key)
+    version = (
+        toolkit.version(db, draft.section_key, draft.version)
+        if draft.version is not None
+        else toolkit.current(db, draft.section_key)
+    )
     item = FeedbackItem(
         session_id=draft.session_id,
         section_version_id=version.id,

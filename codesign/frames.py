@@ -7,6 +7,7 @@ analyse, never by a participant's form.
 import pandas as pd
 
 from codesign import store
+from codesign.access import ADMIN, Actor
 from codesign.models import Base
 
 TABLES = (
@@ -30,7 +31,7 @@ TABLES = (
 HIDDEN_COLUMNS = {"participants": ["withdrawal_hash"]}
 
 
-def table(name: str, url: str | None = None) -> pd.DataFrame:
+def _table(name: str, url: str | None = None) -> pd.DataFrame:
     """One table, ordered by its primary key, without secrets such as withdrawal hashes."""
     model = Base.metadata.tables[name]
     order = ", ".join(col.name for col in model.primary_key.columns)
@@ -39,5 +40,7 @@ def table(name: str, url: str | None = None) -> pd.DataFrame:
     return frame.drop(columns=HIDDEN_COLUMNS.get(name, []))
 
 
-def all_tables(url: str | None = None) -> dict[str, pd.DataFrame]:
-    return {name: table(name, url) for name in TABLES}
+def all_tables(url: str | None = None, actor: Actor = ADMIN) -> dict[str, pd.DataFrame]:
+    """Every table at once: the database owner's view, so admin only (no per-group filter)."""
+    actor.require(actor.can_read_everything(), "open the whole database")
+    return {name: _table(name, url) for name in TABLES}

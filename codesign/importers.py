@@ -9,9 +9,11 @@ consented outside codesign, with the importing facilitator and the file as prove
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +25,8 @@ from codesign.models import Contribution
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 COLUMNS = ("text", "ref", "participant", "kind", "created_at")
+CsvRow = dict[str | None, str | list[str] | None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -65,37 +69,52 @@ def read_text(path: Path) -> tuple[str, str]:
     return text, hashlib.sha256(data).hexdigest()[:20]
 
 
-def _parse_row(line: int, raw: dict[str | None, str | list[str] | None]) -> _Row:
+def cells(raw: CsvRow) -> dict[str, str]:
+    """One CSV row's values by column, stripped; refuses a row with more values than headings."""
     if None in raw:
         raise Invalid("more values than column headings")
-    value = {k: (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
-    text = contributions.clean(value.get("text", ""))
-    kind = value.get("kind") or "idea"
-    if kind not in contributions.KINDS:
-        raise Invalid(f"unknown kind {kind!r} (use idea, proposal, concern or question)")
-    created = value.get("created_at") or None
+    return {k: v.strip() if isinstance(v, str) else "" for k, v in raw.items() if k is not None}
+
+
+def parse_when(created: str | None) -> datetime | None:
+    """An ISO date and time from a CSV cell, or None for an empty one."""
     try:
-        when = datetime.fromisoformat(created) if created else None
+        return datetime.fromisoformat(created) if created else None
     except ValueError as exc:
         raise Invalid(
             f"created_at {created!r} is not a date and time like 2026-10-06T10:15"
         ) from exc
+
+
+def _parse_row(line: int, raw: CsvRow) -> _Row:
+    value = cells(raw)
+    text = contributions.clean(value.get("text", ""))
+    kind = value.get("kind") or "idea"
+    if kind not in contributions.KINDS:
+        raise Invalid(f"unknown kind {kind!r} (use idea, proposal, concern or question)")
+    when = parse_when(value.get("created_at"))
     return _Row(line, text, value.get("ref") or None, value.get("participant") or None, kind, when)
 
 
-def parse_contributions(text: str) -> tuple[list[_Row], list[tuple[int, str]]]:
-    """Split a CSV into good rows and (line, reason) problems; never raises for a bad row."""
+def parse_csv(
+    text: str, parse_row: Callable[[int, CsvRow], T], required: str, optional: str
+) -> tuple[list[T], list[tuple[int, str]]]:
+    """Split a CSV into parsed rows and (line, reason) problems; never raises for a bad row.
+
+    `parse_row(line, raw)` raises a CodesignError for a row it rejects; `required` names
+    the comma-separated columns the file must have, `optional` the others, for the message.
+    """
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         headings = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
         raise Invalid(f"The file could not be read as CSV: {exc}") from exc
-    if "text" not in headings:
-        raise Invalid(
-            "The file needs a 'text' column (optional: ref, participant, kind, created_at)."
-        )
+    missing = [name for name in required.split(", ") if name not in headings]
+    if missing:
+        raise Invalid(f"The file needs the columns {required} (optional: {optional}).")
     reader.fieldnames = headings
-    rows, problems = [], []
+    rows: list[T] = []
+    problems: list[tuple[int, str]] = []
     while True:
         try:
             raw = next(reader)
@@ -105,10 +124,15 @@ def parse_contributions(text: str) -> tuple[list[_Row], list[tuple[int, str]]]:
             problems.append((reader.line_num, f"broken quoting: {exc}"))
             break
         try:
-            rows.append(_parse_row(reader.line_num, raw))
+            rows.append(parse_row(reader.line_num, raw))
         except CodesignError as exc:
             problems.append((reader.line_num, exc.message))
     return rows, problems
+
+
+def parse_contributions(text: str) -> tuple[list[_Row], list[tuple[int, str]]]:
+    """Split a contributions CSV into good rows and (line, reason) problems."""
+    return parse_csv(text, _parse_row, "text", "ref, participant, kind, created_at")
 
 
 def _store_rows(

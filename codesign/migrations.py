@@ -42,8 +42,14 @@ def _initial_schema(conn: Connection) -> None:
     )
 
 
+def _theme_tables(conn: Connection) -> None:
+    tables = [Base.metadata.tables[name] for name in ("themes", "theme_quotes")]
+    Base.metadata.create_all(conn, tables=tables)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
+    (2, "theme tables and their chosen quotes", _theme_tables),
 ]
 
 

@@ -291,3 +291,34 @@ class ChainHead(Base):
     __tablename__ = "chain_head"
     id: Mapped[int] = mapped_column(primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Theme(Base):
+    """One row of a theme table: a subordinate theme under its superordinate theme.
+
+    `scope` is the session code, or "programme"; the team's edits replace the scope's rows.
+    """
+
+    __tablename__ = "themes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    superordinate: Mapped[str] = mapped_column(String(200))
+    subordinate: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    issues: Mapped[list[Any]] = mapped_column(default=list)
+    components: Mapped[list[Any]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThemeQuote(Base):
+    """An illustrative quote the team chose; it goes when the contribution is erased."""
+
+    __tablename__ = "theme_quotes"
+    __table_args__ = (UniqueConstraint("theme_id", "contribution_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)

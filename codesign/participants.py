@@ -156,8 +156,7 @@ def get(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> Pa
         p = db.get(Participant, participant_id)
         if p is None:
             raise NotFound("No such participant.")
-        if actor.participant_id != p.id:
-            actor.require(actor.can_read(p.group_id), "see this participant")
+        actor.require(actor.can_read_subject(p.id, p.group_id), "see this participant")
         return p
 
 
@@ -171,8 +170,14 @@ def by_withdrawal_code(code: str, url: str | None = None) -> Participant:
         return p
 
 
-def latest_consent(participant_id: int, url: str | None = None) -> Consent | None:
+def latest_consent(
+    participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> Consent | None:
     with store.reading(url) as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise NotFound("No such participant.")
+        actor.require(actor.can_read_subject(p.id, p.group_id), "see this consent")
         return db.scalar(
             select(Consent)
             .where(Consent.participant_id == participant_id)

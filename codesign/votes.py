@@ -106,9 +106,13 @@ def agree(
     store.write(apply, url)
 
 
-def own(session_id: int, participant_id: int, url: str | None = None) -> dict[tuple[int, str], int]:
+def own(
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> dict[tuple[int, str], int]:
     """A participant's current votes: (contribution id, kind) -> value."""
     with store.reading(url) as db:
+        s = _session(db, session_id)
+        actor.require(actor.can_read_subject(participant_id, s.group_id), "see these votes")
         rows = db.execute(
             select(Vote.contribution_id, Vote.kind, Vote.value).where(
                 Vote.session_id == session_id, Vote.participant_id == participant_id
@@ -126,12 +130,17 @@ class Tally:
     passed: int
 
 
+def _session(db: Session, session_id: int) -> WorkshopSession:
+    s = db.get(WorkshopSession, session_id)
+    if s is None:
+        raise NotFound("That session no longer exists.")
+    return s
+
+
 def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> list[Tally]:
     """Totals per voted item, most dots first; participants see them only once revealed."""
     with store.reading(url) as db:
-        s = db.get(WorkshopSession, session_id)
-        if s is None:
-            raise NotFound("That session no longer exists.")
+        s = _session(db, session_id)
         if not (actor.can_read(s.group_id) or (s.results_revealed and actor.in_group(s.group_id))):
             actor.require(False, "see these results yet")
         counts: Counter[tuple[int, str, int]] = Counter()
@@ -152,16 +161,15 @@ def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> li
         return sorted(result, key=lambda t: (-t.dots, -t.agree, t.contribution_id))
 
 
-def ballot(session_id: int, url: str | None = None) -> list[Contribution]:
+def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
     """What a session votes on: its group's visible, reviewed proposals up to this session.
 
     A prioritising session votes on the proposals gathered in the group's earlier sessions,
     so the ballot spans the group rather than one session; flagged items wait for review.
     """
     with store.reading(url) as db:
-        s = db.get(WorkshopSession, session_id)
-        if s is None:
-            raise NotFound("That session no longer exists.")
+        s = _session(db, session_id)
+        actor.require(actor.in_group(s.group_id), "see this group's proposals")
         group_sessions = select(WorkshopSession.id).where(
             WorkshopSession.group_id == s.group_id, WorkshopSession.id <= s.id
         )

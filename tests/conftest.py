@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import pytest
 
-from codesign import demo, migrations, store
+from codesign import advisory_demo, demo, migrations, store
 from codesign.cli import core
 from tests import pgserver
 
@@ -50,11 +50,13 @@ def postgres_url(postgres_server: pgserver.PostgresServer) -> str:
     return postgres_server.url()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """SQLAlchemy URL of a fresh, empty database, once per backend."""
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """Yield the URL of a new empty database on `request.param`'s backend, then remove it."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/codesign.sqlite"
+        url = f"sqlite:///{folder}/codesign.sqlite"
         yield url
         store.dispose(url)
         return
@@ -65,6 +67,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     store.dispose(url)
     server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """SQLAlchemy URL of a fresh, empty database, once per backend."""
+    yield from _fresh_database(request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo loaded once per test module and backend: for many read-only checks, and
+    for property tests whose examples cannot each pay for a fresh database."""
+    for url in _fresh_database(request, tmp_path_factory.mktemp("module")):
+        migrations.upgrade(url)
+        demo.load(url)
+        yield url
 
 
 # --- codesign databases built on db_url ---------------------------------------------------
@@ -83,6 +103,13 @@ def demo_url(store_url: str) -> str:
     """The synthetic demo workshop loaded, on each backend."""
     demo.load(store_url)
     return store_url
+
+
+@pytest.fixture
+def advisory_url(demo_url: str) -> str:
+    """The demo with its Advisory Group history (redrafts and decisions), on each backend."""
+    advisory_demo.load(demo_url)
+    return demo_url
 
 
 @pytest.fixture(scope="session")

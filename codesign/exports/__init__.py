@@ -12,11 +12,18 @@ from pathlib import Path
 from codesign import events, sessions, store
 from codesign.access import ADMIN, Actor
 from codesign.errors import Invalid
-from codesign.exports import csv_file
+from codesign.exports import csv_file, html_report, pdf_report, qdpx_file, xlsx_file, zip_file
 from codesign.exports.rows import Scope
 
 Writer = Callable[[Scope, Path], None]
-FORMATS: dict[str, Writer] = {"csv": csv_file.write}
+FORMATS: dict[str, Writer] = {
+    "csv": csv_file.write,
+    "zip": zip_file.write,
+    "xlsx": xlsx_file.write,
+    "html": html_report.write,
+    "pdf": pdf_report.write,
+    "qdpx": qdpx_file.write,
+}
 
 
 def export(

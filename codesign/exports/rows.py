@@ -1,15 +1,20 @@
 """The rows every export is built from: one per contribution, with its context and votes.
 
 The CSV column order is a contract other tools rely on; add columns at the end only.
+A de-identified export keeps the same columns: ids and pseudonyms become hashes salted
+afresh for each export (so two exports cannot be joined on them), imported references
+are dropped and free text has identifying details redacted (`codesign.redact`).
 """
 
+import hashlib
+import secrets
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
-from codesign import store
+from codesign import redact, store
 from codesign.access import Actor
 from codesign.models import Component, ComponentMember, Contribution, Group, Participant, Vote
 from codesign.models import Session as WorkshopSession
@@ -49,6 +54,31 @@ class Scope:
     actor: Actor
     url: str | None = None
     deidentified: bool = False
+    salt: str = field(default_factory=lambda: secrets.token_hex(16))
+
+
+FREE_TEXT_COLUMNS = ("session_title", "prompt", "text", "component")
+
+
+def salted(salt: str, kind: str, value: object) -> str:
+    """A per-export pseudonym for an id: stable within one export, unlinkable across them."""
+    digest = hashlib.sha256(f"{salt}:{kind}:{value}".encode()).hexdigest()
+    return f"{kind[0]}-{digest[:12]}"
+
+
+def deidentify(row: dict[str, Any], salt: str) -> dict[str, Any]:
+    """One contribution row with identifying columns hashed or dropped and text redacted."""
+    out = dict(row)
+    out["id"] = salted(salt, "contribution", row["id"])
+    if row["merged_into"] is not None:
+        out["merged_into"] = salted(salt, "contribution", row["merged_into"])
+    if row["participant"] is not None:
+        out["participant"] = salted(salt, "participant", f"{row['group']}/{row['participant']}")
+    out["participant_ref"] = None
+    for column in FREE_TEXT_COLUMNS:
+        if out[column]:
+            out[column] = redact.redact(out[column])
+    return out
 
 
 def _vote_counts(db: Any, contribution_ids: set[int]) -> Counter[tuple[int, str]]:
@@ -85,7 +115,7 @@ def contribution_rows(scope: Scope) -> list[dict[str, Any]]:
             ).all()
         )
         votes = _vote_counts(db, {c.id for c, *_ in found})
-    return [
+    rows = [
         {
             "id": c.id,
             "ref": c.ref,
@@ -113,3 +143,4 @@ def contribution_rows(scope: Scope) -> list[dict[str, Any]]:
         }
         for c, s, g, p in found
     ]
+    return [deidentify(row, scope.salt) for row in rows] if scope.deidentified else rows

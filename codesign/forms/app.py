@@ -1,0 +1,227 @@
+"""The participant app: one state machine over the form steps, following the facilitator.
+
+join → consent → withdrawal code → whatever the session's current phase calls for
+(contribute, vote, give feedback, or wait). A daemon thread polls `sessions.state` every
+couple of seconds and swaps the view when the facilitator moves on, so nobody reloads.
+Widget changes from that thread and from button callbacks are serialised by the
+context's lock. The thread is a daemon, so it ends with the kernel.
+"""
+
+import logging
+import os
+import threading
+from typing import Protocol
+
+import ipywidgets as widgets
+
+from codesign import sessions
+from codesign.forms import safety
+from codesign.forms.consent import ConsentView, WithdrawalCodeView
+from codesign.forms.context import Context
+from codesign.forms.contribute import ContributeView
+from codesign.forms.feedback import FeedbackView
+from codesign.forms.guard import Status, run_guarded
+from codesign.forms.i18n import LANGUAGES, N_, Translator
+from codesign.forms.join import JoinView
+from codesign.forms.parts import FULL_WIDTH, paragraph
+from codesign.forms.vote import VoteView
+from codesign.forms.withdraw import WithdrawView
+from codesign.models import Session as WorkshopSession
+from codesign.sessions import current_phase
+
+LANGUAGE_LABEL = N_("Language")
+WAITING = N_("Thank you. Please wait — the facilitator will start the next part soon.")
+CLOSED = N_("This session has closed. Thank you for taking part.")
+
+log = logging.getLogger("codesign.forms")
+
+
+class View(Protocol):
+    widget: widgets.Widget
+
+    def translate(self) -> None: ...
+
+
+class NoticeView:
+    """A message with nothing to fill in: waiting for the facilitator, or closed."""
+
+    def __init__(self, ctx: Context, message: str) -> None:
+        self.ctx, self.message = ctx, message
+        self.widget = widgets.HTML(layout=FULL_WIDTH)
+
+    def translate(self) -> None:
+        self.widget.value = paragraph(self.ctx.tr(self.message), "cs-notice")
+
+    def enter(self, _state: WorkshopSession | None = None) -> None:
+        self.translate()
+
+
+def phase_step(state: WorkshopSession) -> str:
+    """Which view the session's state calls for."""
+    phase = current_phase(state)
+    kind = phase.kind if phase else "info"
+    if state.closed:
+        return "closed"
+    if state.voting_open or (kind == "vote" and state.results_revealed):
+        return "vote"
+    if kind in ("collect", "cluster"):
+        return "contribute"
+    if kind == "feedback":
+        return "feedback"
+    return "waiting"
+
+
+def _signature(state: WorkshopSession) -> tuple[object, ...]:
+    return (state.current_phase, state.phase_open, state.voting_open, state.results_revealed,
+            state.closed)  # fmt: skip
+
+
+class ParticipantApp:
+    """Everything a participant sees; display `app.widget` in the participant notebook."""
+
+    def __init__(
+        self, url: str | None = None, language: str = "en", poll_seconds: float | None = 2.0
+    ) -> None:
+        self.poll_seconds = poll_seconds
+        self.ctx = Context(url=url, tr=Translator(language), go=self.go)
+        self.status = Status()
+        self.safety = safety.SafetyBanner()
+        self.notices = widgets.HTML(layout=FULL_WIDTH)
+        self.language = widgets.Dropdown(
+            options=[(lang.native_name, code) for code, lang in LANGUAGES.items()],
+            value=self.ctx.tr.code,
+            style={"description_width": "initial"},
+        )
+        self.language.add_class("cs-language")
+        self.language.observe(self._language_changed, names="value")
+        self.body = widgets.VBox(layout=FULL_WIDTH)
+        self.widget = widgets.VBox(
+            [self.language, self.notices, self.body, self.status.widget, self.safety.widget],
+            layout=FULL_WIDTH,
+        )
+        self.views: dict[str, View] = {}
+        self.step = ""
+        self.synthetic = False
+        self._seen: tuple[object, ...] = ()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self._apply_language()
+        self.go("join")
+
+    # --- views ------------------------------------------------------------------------
+
+    def view(self, step: str) -> View:
+        """Build a step's view on first use, so a page load only creates the join form."""
+        if step not in self.views:
+            self.views[step] = self._make(step)
+            self.views[step].translate()
+        return self.views[step]
+
+    def _make(self, step: str) -> View:
+        ctx = self.ctx
+        makers = {
+            "join": JoinView, "consent": ConsentView, "code": WithdrawalCodeView,
+            "withdraw": WithdrawView, "contribute": ContributeView, "vote": VoteView,
+            "feedback": FeedbackView,
+        }  # fmt: skip
+        if step in makers:
+            return makers[step](ctx)  # type: ignore[no-any-return]
+        return NoticeView(ctx, CLOSED if step == "closed" else WAITING)
+
+    def go(self, step: str) -> None:
+        """Show a step; "phase" means whatever the session's state calls for."""
+        with self.ctx.lock:
+            if step == "back":
+                step = "phase" if self.ctx.enrolment else "join"
+            if step == "phase":
+                self._show_phase(sessions.state(self.ctx.session_id, self.ctx.url))
+                self.start_polling()
+                return
+            self._show(step)
+
+    def _show(self, step: str, state: WorkshopSession | None = None) -> None:
+        view = self.view(step)
+        enter = getattr(view, "enter", None)
+        if enter is not None:
+            enter(state) if state is not None else enter()
+        self.step = step
+        self.body.children = [view.widget]
+
+    def _show_phase(self, state: WorkshopSession) -> None:
+        self._seen = _signature(state)
+        self.synthetic = bool(state.synthetic)
+        self._show(phase_step(state), state)
+        self._render_notices()
+
+    # --- following the facilitator --------------------------------------------------
+
+    def poll_once(self) -> bool:
+        """Check the session's state and switch views if it changed; True if it did."""
+        if self.ctx.session is None or self.ctx.enrolment is None or self.step in (
+            "join", "consent", "code", "withdraw",
+        ):  # fmt: skip
+            return False
+        state = sessions.state(self.ctx.session.id, self.ctx.url)
+        with self.ctx.lock:
+            if _signature(state) == self._seen:
+                return False
+            self._show_phase(state)
+            return True
+
+    def start_polling(self) -> None:
+        """Follow the facilitator from a daemon thread (not when `poll_seconds` is None)."""
+        if self._poller is not None or self.poll_seconds is None:
+            return
+        self._poller = threading.Thread(
+            target=self._poll, args=(self.poll_seconds,), name="codesign-phase-poll", daemon=True
+        )
+        self._poller.start()
+
+    def stop_polling(self) -> None:
+        self._stop.set()
+
+    def _poll(self, seconds: float) -> None:
+        while not self._stop.wait(seconds):
+            try:
+                self.poll_once()
+            except Exception:
+                log.exception("Following the session's phase failed; trying again")
+
+    # --- language ---------------------------------------------------------------------
+
+    def _language_changed(self, _change: dict[str, object]) -> None:
+        run_guarded(self.ctx, self.status, self._apply_language)
+
+    def _apply_language(self) -> None:
+        tr = self.ctx.tr = Translator(str(self.language.value))
+        for css in [c for c in self.widget._dom_classes if c.startswith("cs-")]:
+            self.widget.remove_class(css)
+        self.widget.add_class("cs-app").add_class(f"cs-lang-{tr.code}")
+        if tr.language.rtl:
+            self.widget.add_class("cs-rtl")
+        label = tr(LANGUAGE_LABEL)
+        self.language.description = label if tr.code == "en" else f"{label} (Language)"
+        self.safety.translate(tr)
+        self._render_notices()
+        self.status.translate(tr)
+        for view in self.views.values():
+            view.translate()
+
+    def _render_notices(self) -> None:
+        self.notices.value = safety.notices(self.ctx.tr, self.synthetic)
+
+    # --- the link ---------------------------------------------------------------------
+
+    def join_from_link(self, query: str) -> None:
+        """Join straight away when the page's link carried `?code=…`."""
+        view = self.view("join")
+        assert isinstance(view, JoinView)
+        view.join_from_link(query)
+
+
+def request_query() -> str:
+    """The page request's query string; with preheated kernels it arrives only now."""
+    from voila.utils import wait_for_request  # only inside a Voilà kernel
+
+    wait_for_request()
+    return os.environ.get("QUERY_STRING", "")

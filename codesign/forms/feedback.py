@@ -1,0 +1,106 @@
+"""Advisory Group feedback on a toolkit section: read its current text, then comment,
+choose a type and (optionally) rate it from 1 to 5.
+"""
+
+import html
+
+import ipywidgets as widgets
+
+from codesign import feedback, toolkit
+from codesign.forms.context import Context
+from codesign.forms.guard import Status, guarded, run_guarded
+from codesign.forms.i18n import N_
+from codesign.forms.parts import FULL_WIDTH, TextBox, button, heading, new_client_id, text_html
+from codesign.models import Session as WorkshopSession
+from codesign.sessions import current_phase
+
+SECTION_LABEL = N_("Toolkit section")
+READ = N_("Read this section")
+TEXT_LABEL = N_("Your comment")
+TYPE_LABEL = N_("Type of feedback")
+TYPE_NAMES = {
+    "suggestion": N_("Suggestion"),
+    "concern": N_("Concern"),
+    "question": N_("Question"),
+    "endorsement": N_("Endorsement"),
+}
+RATING_LABEL = N_("Rating (1 = poor, 5 = very good)")
+NO_RATING = N_("No rating")
+SEND = N_("Send feedback")
+SAVED = N_("Thank you — your feedback is saved. You can add more.")
+IN_ENGLISH = N_("(in English)")
+
+
+class FeedbackView:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.client_id = new_client_id()
+        self.state: WorkshopSession | None = None
+        self.prompt = widgets.HTML(layout=FULL_WIDTH)
+        style = {"description_width": "initial"}
+        self.section = widgets.Dropdown(style=style, layout=FULL_WIDTH)
+        self.section_text = widgets.HTML(layout=FULL_WIDTH)
+        self.box = TextBox(TEXT_LABEL)
+        self.type = widgets.Dropdown(style=style)
+        self.rating = widgets.Dropdown(style=style)
+        self.send = button("primary")
+        self.status = Status()
+        guarded(ctx, self.send, self.status, self.submit)
+        self.section.observe(
+            lambda _change: run_guarded(ctx, self.status, self._show_section), names="value"
+        )
+        self.widget = widgets.VBox(
+            [self.prompt, self.section, self.section_text, self.box.widget, self.type,
+             self.rating, self.send, self.status.widget]
+        )  # fmt: skip
+
+    def enter(self, state: WorkshopSession) -> None:
+        self.state = state
+        if not self.section.options:
+            self.section.options = [(s.title, s.key) for s in toolkit.sections(self.ctx.url)]
+        self.translate()
+
+    def translate(self) -> None:
+        tr = self.ctx.tr
+        phase = current_phase(self.state) if self.state else None
+        if phase is not None:
+            prompt = text_html(tr(phase.prompt), css_class="cs-prompt") if phase.prompt else ""
+            self.prompt.value = heading(tr(phase.name)) + prompt
+        self.section.description = tr(SECTION_LABEL)
+        self.box.translate(tr)
+        self.type.description, self.rating.description = tr(TYPE_LABEL), tr(RATING_LABEL)
+        chosen_type, chosen_rating = self.type.value or "suggestion", self.rating.value
+        self.type.options = [(tr(name), key) for key, name in TYPE_NAMES.items()]
+        self.rating.options = [(tr(NO_RATING), None), *((str(n), n) for n in range(1, 6))]
+        self.type.value, self.rating.value = chosen_type, chosen_rating
+        self.send.description = tr(SEND)
+        self.status.translate(tr)
+        self._show_section()
+
+    def _show_section(self) -> None:
+        if not self.section.value:
+            self.section_text.value = ""
+            return
+        tr = self.ctx.tr
+        version = toolkit.current_text(self.section.value, self.ctx.url)
+        note = "" if tr.code == "en" else f" {html.escape(tr(IN_ENGLISH))}"
+        self.section_text.value = (
+            f"<details class='cs-section'><summary dir='auto'>{html.escape(tr(READ))}{note}"
+            f"</summary>{text_html(version.text, 'en')}</details>"
+        )
+
+    def submit(self) -> None:
+        draft = feedback.FeedbackDraft(
+            section_key=str(self.section.value),
+            type=str(self.type.value),
+            text=self.box.value,
+            participant_id=self.ctx.participant_id,
+            session_id=self.ctx.session_id,
+            rating=self.rating.value,
+            client_id=self.client_id,
+        )
+        feedback.submit(draft, self.ctx.actor, self.ctx.url)
+        self.box.value = ""
+        self.rating.value = None
+        self.client_id = new_client_id()
+        self.status.show(self.ctx.tr, SAVED)

@@ -1,0 +1,71 @@
+"""Step 1: join a session with its code, typed or carried in the link (`?code=HKT479`)."""
+
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+
+from codesign import sessions
+from codesign.forms.context import Context
+from codesign.forms.guard import Status, guarded
+from codesign.forms.i18n import N_
+from codesign.forms.parts import FULL_WIDTH, button, heading, paragraph
+from codesign.errors import Invalid
+
+TITLE = N_("Join a session")
+INTRO = N_("Type the code your facilitator gave you. Capital or small letters are both fine.")
+CODE_LABEL = N_("Session code")
+JOIN = N_("Join")
+WITHDRAW = N_("I want to withdraw and delete what I wrote")
+NO_CODE = N_("Please type the session code.")
+
+
+def code_from_query(query: str) -> str:
+    """The join code carried in a link's query string, or '' when there is none."""
+    values = parse_qs(query.lstrip("?")).get("code", [""])
+    return values[0].strip()
+
+
+class JoinView:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.title = widgets.HTML()
+        self.intro = widgets.HTML()
+        self.code = widgets.Text(
+            layout=FULL_WIDTH, style={"description_width": "initial"}, placeholder="HKT 479"
+        )
+        self.code.add_class("cs-code-input")
+        self.join_button = button("primary")
+        self.withdraw_button = button()
+        self.withdraw_button.add_class("cs-link-button")
+        self.status = Status()
+        guarded(ctx, self.join_button, self.status, self.join)
+        guarded(ctx, self.withdraw_button, self.status, lambda: ctx.go("withdraw"))
+        self.widget = widgets.VBox(
+            [self.title, self.intro, self.code, self.join_button, self.status.widget,
+             self.withdraw_button]
+        )  # fmt: skip
+
+    def translate(self) -> None:
+        tr = self.ctx.tr
+        self.title.value = heading(tr(TITLE))
+        self.intro.value = paragraph(tr(INTRO))
+        self.code.description = tr(CODE_LABEL)
+        self.join_button.description = tr(JOIN)
+        self.withdraw_button.description = tr(WITHDRAW)
+        self.status.translate(tr)
+
+    def enter(self) -> None:
+        """Nothing to refresh: the typed code is kept."""
+
+    def join(self) -> None:
+        if not self.code.value.strip():
+            raise Invalid(NO_CODE)
+        self.ctx.session = sessions.open_by_code(self.code.value, self.ctx.url)
+        self.ctx.go("consent")
+
+    def join_from_link(self, query: str) -> None:
+        """Fill in and submit the code from a link, through the same checks as typing it."""
+        code = code_from_query(query)
+        if code:
+            self.code.value = code
+            self.join_button.click()

@@ -1,0 +1,89 @@
+"""Small building blocks the form steps share: escaped text, labelled inputs, buttons.
+
+Participant text is only ever shown through `text_html` (escaped, `dir="auto"`, tagged
+with its language) or through widgets that render values as text, never as HTML.
+"""
+
+import html
+import uuid
+
+import ipywidgets as widgets
+
+from codesign.contributions import MAX_CHARS
+from codesign.forms.i18n import N_, Translator
+
+COUNTER = N_("{count} of {limit} characters")
+TOO_MANY = N_("{count} of {limit} characters — too long, please shorten it")
+FULL_WIDTH = widgets.Layout(width="100%")
+
+
+def text_html(text: str, language: str | None = None, css_class: str = "cs-text") -> str:
+    """Participant or template text as safe HTML: escaped, direction set per text."""
+    lang = f' lang="{html.escape(language)}"' if language else ""
+    return f'<div class="{css_class}" dir="auto"{lang}>{html.escape(text)}</div>'
+
+
+def heading(text: str, level: int = 2) -> str:
+    return f'<h{level} class="cs-heading" dir="auto">{html.escape(text)}</h{level}>'
+
+
+def new_client_id() -> str:
+    """A fresh submission id for one filling-in of a form (resends reuse it)."""
+    return uuid.uuid4().hex
+
+
+def button(style: str = "") -> widgets.Button:
+    b = widgets.Button(button_style=style, layout=widgets.Layout(width="auto"))
+    b.add_class("cs-button")
+    return b
+
+
+def hidden(widget: widgets.Widget, hide: bool) -> None:
+    widget.layout.display = "none" if hide else None
+
+
+class TextBox:
+    """A multi-line text box with a visible label and a live character counter."""
+
+    def __init__(self, label: str, limit: int = MAX_CHARS) -> None:
+        self.label, self.limit = label, limit
+        self.area = widgets.Textarea(
+            continuous_update=True, rows=5, layout=FULL_WIDTH, style={"description_width": "initial"}
+        )
+        self.area.add_class("cs-textarea")
+        self.counter = widgets.HTML()
+        self.widget = widgets.VBox([self.area, self.counter], layout=FULL_WIDTH)
+        self._tr = Translator()
+        self.area.observe(lambda _change: self._count(), names="value")
+
+    @property
+    def value(self) -> str:
+        return str(self.area.value)
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.area.value = text
+
+    def translate(self, tr: Translator) -> None:
+        self._tr = tr
+        self.area.description = tr(self.label)
+        self._count()
+
+    def _count(self) -> None:
+        count = len(self.value.strip())
+        over = count > self.limit
+        text = self._tr(TOO_MANY if over else COUNTER, count=count, limit=self.limit)
+        css, role = ("cs-counter cs-over", ' role="alert"') if over else ("cs-counter", "")
+        self.counter.value = f'<span class="{css}"{role}>{html.escape(text)}</span>'
+
+
+def paragraph(text: str, css_class: str = "") -> str:
+    css = f' class="{css_class}"' if css_class else ""
+    return f'<p{css} dir="auto">{html.escape(text)}</p>'
+
+
+def close_tree(widget: widgets.Widget) -> None:
+    """Close a widget and its children, so replaced rows do not linger in the kernel."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()

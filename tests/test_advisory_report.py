@@ -1,0 +1,131 @@
+"""The "you said, we did" report: content, escaping, attribution and the .docx twin."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from codesign import advisory_demo, advisory_report, feedback, lifecycle, store
+from codesign.access import ADMIN, Actor, Role
+from codesign.errors import AccessDenied, Invalid
+from codesign.models import FeedbackItem, FeedbackStatusChange, Participant
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).parents[1] / "docs" / "images" / "you-said-we-did.png"
+
+
+def _decided(url: str) -> list[tuple[FeedbackItem, str]]:
+    with store.reading(url) as db:
+        items = db.scalars(
+            select(FeedbackItem).where(FeedbackItem.status.in_(lifecycle.CLOSED))
+        ).all()
+        return [(i, lifecycle.history(i.id, url)[-1].rationale) for i in items]
+
+
+def test_html_has_every_decision_and_rationale(advisory_url: str, tmp_path: Path) -> None:
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
+    decided = _decided(advisory_url)
+    assert len(decided) == 19
+    for item, rationale in decided:
+        assert str(escape(rationale)) in page
+        assert str(escape(item.text)) in page
+    assert "Partly accepted" in page and "Not taken up" in page and "Deferred" in page
+    assert "<ins>" in page and "<del>" in page  # the text changes are shown
+    assert "Comments still being considered: " in page
+
+
+def test_pseudonyms_only_with_consent_to_quote(advisory_url: str, tmp_path: Path) -> None:
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
+    with store.reading(advisory_url) as db:
+        authors = {
+            p.pseudonym
+            for p in db.scalars(
+                select(Participant)
+                .join(FeedbackItem)
+                .where(FeedbackItem.status.in_(lifecycle.CLOSED))
+            )
+        }
+    assert {"Birch Otter", "Granite Badger"} <= authors  # quote: yes / no in the demo
+    assert "Birch Otter, by-and-for organisation" in page
+    assert "Granite Badger" not in page
+    assert "a by-and-for organisation" in page
+
+
+def _decide_hostile_item(url: str) -> None:
+    text = "<script>alert('x')</script> Call me on 07700 900123."
+    item = feedback.submit(feedback.FeedbackDraft("rights", "concern", text), ADMIN, url)
+    lifecycle.move_item(item.id, "under_review", "", ADMIN, url=url)
+    lifecycle.move_item(item.id, "declined", "<script>no()</script> & <b>why</b>", ADMIN, url=url)
+
+
+def test_text_is_escaped_and_redacted(store_url: str, tmp_path: Path) -> None:
+    _decide_hostile_item(store_url)
+    page = advisory_report.write(tmp_path / "r.html", "html", store_url).read_text("utf-8")
+    assert "<script>" not in page and "<b>why" not in page
+    assert "&lt;script&gt;alert(" in page and "&lt;script&gt;no()" in page
+    assert "07700 900123" not in page
+
+
+def test_docx_opens_with_the_same_content(advisory_url: str, tmp_path: Path) -> None:
+    out = advisory_report.write(tmp_path / "r.docx", "docx", advisory_url)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert text.startswith("You said, we did")
+    for _, rationale in _decided(advisory_url):
+        assert rationale in text
+    assert "What changed from version 1 to 2" in text
+    assert "Granite Badger" not in text
+
+
+def test_report_needs_read_access_and_a_known_format(store_url: str, tmp_path: Path) -> None:
+    with pytest.raises(AccessDenied):
+        advisory_report.build(store_url, Actor(Role.PARTICIPANT, frozenset({1}), participant_id=1))
+    with pytest.raises(Invalid, match="html or docx"):
+        advisory_report.write(tmp_path / "r.pdf", "pdf", store_url)
+
+
+def test_an_empty_report_still_renders(store_url: str) -> None:
+    report = advisory_report.build(store_url)
+    assert (report.decided, report.still_open, report.sections) == (0, 0, [])
+    assert "0</strong> comments answered" in advisory_report.render_html(report)
+
+
+def test_decision_history_is_kept_behind_the_report(advisory_url: str) -> None:
+    with store.reading(advisory_url) as db:
+        moves = db.scalars(select(FeedbackStatusChange.to_status)).all()
+    assert moves.count("under_review") == 23  # every decided or reviewed demo item
+
+
+@pytest.mark.browser
+def test_screenshot_of_the_report(demo_sqlite: str, tmp_path: Path) -> None:
+    """Renders the demo's report in headless Chromium and saves it for docs/advisory.md."""
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed; run scripts/setup"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    advisory_demo.load(demo_sqlite)
+    page = advisory_report.write(tmp_path / "report.html", "html", demo_sqlite)
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            "--window-size=1000,1400",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOT)

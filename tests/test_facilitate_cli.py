@@ -1,0 +1,168 @@
+"""`codesign cluster`, `import polis`, `opinion-groups` and `results`: names and JSON shapes."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codesign import demo, sessions
+from codesign.cli import main
+
+SHARED_POLIS = Path(__file__).parents[1].parent / "shared" / "data" / "polis"
+COMMENT_HEADER = [
+    "timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated",
+    "comment-body",
+]  # fmt: skip
+VOTE_HEADER = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
+STATEMENTS = [
+    "Evening sessions for people who work shifts",
+    "Weekend sessions so working men can come",
+    "Sessions in the evening and at weekends",
+    "Faith leaders such as imams and pastors should help",
+    "Work with the mosque and the church",
+    "Pastors and imams can back up the message",
+    "Quick referral to mental health support",
+    "Mental health and drug and alcohol services linked in",
+    "No waiting list for mental health help",
+    "Off-topic spam that moderators removed",
+]
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fails(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+def write_polis(folder: Path) -> Path:
+    """A small synthetic Pol.is export: 10 statements, 24 voters in two opinion camps."""
+    folder.mkdir()
+    with (folder / "comments.csv").open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(COMMENT_HEADER)
+        for n, text in enumerate(STATEMENTS):
+            moderated = -1 if n == len(STATEMENTS) - 1 else 1
+            out.writerow([1_700_000_000_000 + n, "", n, 100 + n % 3, 0, 0, moderated, text])
+    with (folder / "votes.csv").open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(VOTE_HEADER)
+        for voter in range(24):
+            camp = 1 if voter % 2 else -1
+            for n in range(len(STATEMENTS)):
+                value = 0 if n == voter % 9 else (camp if n < 5 else -camp)  # a few passes
+                out.writerow([1_700_000_100_000 + voter * 100 + n, "", n, voter, value])
+    return folder
+
+
+@pytest.fixture
+def polis_dir(tmp_path: Path) -> Path:
+    return write_polis(tmp_path / "polis")
+
+
+def new_session(url: str) -> str:
+    return sessions.create("south-asian-communities", "Pol.is import", url=url).code
+
+
+def cluster_json(url: str, code: str, *extra: str) -> dict:
+    return json.loads(run("cluster", "--session", code, "--json", "--db", url, *extra))
+
+
+def test_help_for_every_facilitator_command() -> None:
+    for command in (["cluster"], ["import", "polis"], ["opinion-groups"], ["results"]):
+        assert "Usage:" in run(*command, "--help")
+
+
+def test_cluster_json_shape_on_the_demo(demo_url: str) -> None:
+    code = demo.demo_code("bc-2")
+    found = cluster_json(demo_url, code, "--k", "4")
+    assert set(found) == {"components"} and len(found["components"]) == 4
+    for comp in found["components"]:
+        assert set(comp) == {"label", "keywords", "members"}
+        assert isinstance(comp["label"], str) and isinstance(comp["keywords"], list)
+        assert all(set(m) == {"id", "ref"} for m in comp["members"])
+    refs = [m["ref"] for c in found["components"] for m in c["members"]]
+    assert len(refs) == len(set(refs)) == 36 + 6 + 2 + 1  # every bc-2 contribution, once
+    assert "Programme" in run("cluster", "--session", code, "--db", demo_url) or refs
+
+
+def test_import_polis_then_cluster_and_opinion_groups(demo_url: str, polis_dir: Path) -> None:
+    code = new_session(demo_url)
+    report = json.loads(
+        run("import", "polis", str(polis_dir), "--session", code, "--json", "--db", demo_url)
+    )
+    assert report["comments_added"] == 10 and report["votes_added"] == 240
+    again = json.loads(
+        run("import", "polis", str(polis_dir), "--session", code, "--json", "--db", demo_url)
+    )
+    assert again["comments_added"] == again["votes_added"] == 0
+    assert again["votes_unchanged"] == 240
+    found = cluster_json(demo_url, code)
+    refs = sorted(int(m["ref"]) for c in found["components"] for m in c["members"])
+    assert refs == list(range(10))  # every imported statement in exactly one component
+    groups = json.loads(run("opinion-groups", "--session", code, "--json", "--db", demo_url))
+    camps = [{int(p["ref"]) % 2 for p in g["participants"]} for g in groups["groups"]]
+    assert all(len(camp) == 1 for camp in camps)  # no group mixes the two voting camps
+    assert sum(len(g["participants"]) for g in groups["groups"]) == 24
+
+
+def test_results_json_on_a_polis_import(demo_url: str, polis_dir: Path) -> None:
+    code = new_session(demo_url)
+    run("import", "polis", str(polis_dir), "--session", code, "--db", demo_url)
+    run("cluster", "--session", code, "--db", demo_url)
+    found = json.loads(run("results", "--session", code, "--json", "--db", demo_url))
+    assert len(found["proposals"]) == 9  # the moderated-out statement waits for review
+    first = found["proposals"][0]
+    assert first["agree"] + first["disagree"] + first["pass"] == 24 and first["pass"] > 0
+    assert sum(len(c["proposals"]) for c in found["components"]) == 9
+    assert "proposal" in run("results", "--session", code, "--db", demo_url)
+
+
+def test_results_on_the_demo_split_by_declared_groups(demo_url: str) -> None:
+    found = json.loads(
+        run("results", "--session", demo.demo_code("bc-3"), "--json", "--db", demo_url)
+    )
+    assert "expert by experience" in found["groups"]
+    top = found["proposals"][0]
+    assert top["dots"] >= found["proposals"][-1]["dots"]
+    assert set(top["by_group"]) <= set(found["groups"])
+    data = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
+    dots = sum(v["value"] for v in data["votes"] if v["session"] == "bc-3" and v["kind"] == "dot")
+    assert sum(p["dots"] for p in found["proposals"]) == dots
+
+
+def test_malformed_polis_export_writes_nothing(demo_url: str, polis_dir: Path) -> None:
+    code = new_session(demo_url)
+    with (polis_dir / "votes.csv").open("a") as f:
+        f.write("1700000200000,,99,1,1\n")  # a vote on a statement that does not exist
+    assert "comment-id 99" in fails(
+        "import", "polis", str(polis_dir), "--session", code, "--db", demo_url
+    )
+    (polis_dir / "comments.csv").write_text("timestamp,comment-id\n1,2\n")
+    assert "missing column" in fails(
+        "import", "polis", str(polis_dir), "--session", code, "--db", demo_url
+    )
+    assert cluster_json(demo_url, code) == {"components": []}
+
+
+@pytest.mark.parametrize("conversation", ["canadian-electoral-reform"])
+def test_a_real_polis_conversation(demo_sqlite: str, conversation: str) -> None:
+    folder = SHARED_POLIS / conversation
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (shared Pol.is data)")
+    code = new_session(demo_sqlite)
+    run("import", "polis", str(folder), "--session", code, "--db", demo_sqlite)
+    with (folder / "comments.csv").open(newline="") as f:
+        expected = sorted(row["comment-id"] for row in csv.DictReader(f))
+    found = cluster_json(demo_sqlite, code)
+    assert sorted(m["ref"] for c in found["components"] for m in c["members"]) == expected
+    groups = json.loads(run("opinion-groups", "--session", code, "--json", "--db", demo_sqlite))
+    assert len(groups["groups"]) >= 2
+    assert all(p["ref"].isdigit() for g in groups["groups"] for p in g["participants"])

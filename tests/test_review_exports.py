@@ -1,0 +1,155 @@
+"""Every export format on the demo workshop: contents, escaping, de-identification,
+withdrawal, and the REFI-QDA project against its schema."""
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+from sqlalchemy import delete, select
+
+from codesign import contributions, demo, exports, sessions, store
+from codesign.access import ADMIN
+from codesign.exports.tables import TABLES
+from codesign.models import Contribution, Participant
+
+SCHEMA = Path(__file__).parents[1].parent / "shared" / "spec" / "refi-qda" / "Project.xsd"
+DEMO = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
+PSEUDONYMS = [p["pseudonym"] for p in DEMO["participants"]]
+
+
+def _export(url: str, fmt: str, out: Path, code: str | None = None, **options: bool) -> Path:
+    return exports.export(code, fmt, out / f"export.{fmt}", url=url, **options)
+
+
+def _text_of(path: Path) -> str:
+    """Everything readable inside an export, for searching."""
+    if path.suffix in (".zip", ".qdpx"):
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    if path.suffix == ".xlsx":
+        book = load_workbook(path, read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
+    return path.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("fmt", ["zip", "xlsx", "qdpx"])
+def test_programme_export_holds_every_contribution(
+    demo_sqlite: str, tmp_path: Path, fmt: str
+) -> None:
+    text = _text_of(_export(demo_sqlite, fmt, tmp_path))
+    assert all(raw["text"] in text for raw in DEMO["contributions"])
+
+
+def test_html_report_has_its_sections(demo_sqlite: str, tmp_path: Path) -> None:
+    html = _export(demo_sqlite, "html", tmp_path).read_text(encoding="utf-8")
+    for heading in ("Across the Co-Design Groups", "Participation balance", "Theme table",
+                    "What the review team still does by hand"):  # fmt: skip
+        assert heading in html
+    assert html.count("data:image/svg+xml;base64,") == 3
+    assert f"{len(DEMO['contributions'])} contributions" in html
+
+
+def test_zip_has_every_table_and_the_csv_contract(demo_sqlite: str, tmp_path: Path) -> None:
+    path = _export(demo_sqlite, "zip", tmp_path)
+    single = _export(demo_sqlite, "csv", tmp_path / "single")
+    with zipfile.ZipFile(path) as archive:
+        assert {f"{t}.csv" for t in TABLES} <= set(archive.namelist())
+        inside = archive.read("contributions.csv").decode("utf-8-sig")
+    assert inside.splitlines()[0] == single.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert len(list(csv.DictReader(io.StringIO(inside)))) == len(DEMO["contributions"])
+
+
+def test_pdf_is_a_pdf(demo_sqlite: str, tmp_path: Path) -> None:
+    path = _export(demo_sqlite, "pdf", tmp_path, code=demo.demo_code("sa-2"))
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 20_000
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_session_export_on_both_backends(demo_url: str, tmp_path: Path, fmt: str) -> None:
+    code = demo.demo_code("bc-2")
+    text = _text_of(_export(demo_url, fmt, tmp_path, code=code))
+    bc2 = [c for c in DEMO["contributions"] if c["session"] == "bc-2"]
+    assert all(c["ref"] in text for c in bc2)
+    assert not any(c["ref"] in text for c in DEMO["contributions"] if c["session"] == "sa-2")
+
+
+def test_xlsx_has_one_sheet_per_table_and_no_formulas(demo_sqlite: str, tmp_path: Path) -> None:
+    _plant(demo_sqlite, '=HYPERLINK("http://example.invalid")')
+    book = load_workbook(_export(demo_sqlite, "xlsx", tmp_path))
+    assert book.sheetnames == list(TABLES)
+    texts = [row[8] for row in book["contributions"].iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://example.invalid")' in texts
+
+
+def _plant(url: str, text: str) -> int:
+    info = sessions.by_code(demo.demo_code("bc-live"), url)  # open for contributions
+
+    def add(db):
+        pid = db.scalar(select(Participant.id).where(Participant.pseudonym == PSEUDONYMS[0]))
+        draft = contributions.Draft(session_id=info.id, participant_id=pid, text=text, kind="idea")
+        return contributions.add(db, ADMIN, draft).id
+
+    return store.write(add, url)
+
+
+def test_html_escapes_participant_text(demo_sqlite: str, tmp_path: Path) -> None:
+    _plant(demo_sqlite, "<script>alert('x')</script> faith and church")
+    html = _export(demo_sqlite, "html", tmp_path).read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("fmt", ["zip", "xlsx", "html", "qdpx"])
+def test_deidentified_exports_name_nobody(demo_sqlite: str, tmp_path: Path, fmt: str) -> None:
+    planted = "Call me on 07700 900123"
+    _plant(demo_sqlite, planted)
+    text = _text_of(_export(demo_sqlite, fmt, tmp_path, deidentified=True))
+    assert [p for p in PSEUDONYMS if p in text] == []
+    assert "07700 900123" not in text
+    identified = _text_of(_export(demo_sqlite, fmt, tmp_path / "named"))
+    assert PSEUDONYMS[0] in identified or fmt in ("html", "qdpx")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "zip", "xlsx", "html", "qdpx"])
+def test_withdrawn_contributions_are_gone(demo_sqlite: str, tmp_path: Path, fmt: str) -> None:
+    name = "Jade Falcon"
+    mine = [c["text"] for c in DEMO["contributions"] if c["participant"] == name]
+    before = _text_of(_export(demo_sqlite, fmt, tmp_path / "before"))
+    assert fmt == "html" or all(text in before for text in mine)
+
+    def erase(db):
+        pid = db.scalar(select(Participant.id).where(Participant.pseudonym == name))
+        db.execute(delete(Contribution).where(Contribution.participant_id == pid))
+
+    store.write(erase, demo_sqlite)
+    after = _text_of(_export(demo_sqlite, fmt, tmp_path / "after"))
+    assert [text for text in mine if text in after] == []
+    assert fmt != "html" or f"{len(DEMO['contributions']) - len(mine)} contributions" in after
+
+
+def test_qdpx_validates_against_the_refi_qda_schema(demo_sqlite: str, tmp_path: Path) -> None:
+    if not SCHEMA.exists():
+        pytest.skip(f"REFI-QDA schema not found at {SCHEMA} (../shared is absent)")
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    for options in ({}, {"deidentified": True}):
+        path = _export(demo_sqlite, "qdpx", tmp_path / str(len(options)), **options)
+        with zipfile.ZipFile(path) as archive:
+            project = etree.fromstring(archive.read("project.qde"))
+            names = set(archive.namelist())
+        schema.assertValid(project)
+        ns = {"q": "urn:QDA-XML:project:1.0"}
+        sources = project.findall(".//q:TextSource", ns)
+        assert len(sources) == len(DEMO["contributions"])
+        assert all(
+            s.get("plainTextPath").replace("internal://", "sources/") in names for s in sources
+        )
+        assert project.findall(".//q:PlainTextSelection/q:Coding/q:CodeRef", ns)
+        assert {c.get("name") for c in project.findall(".//q:Case", ns)} >= {"Black communities"}

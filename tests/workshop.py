@@ -1,0 +1,24 @@
+"""Small helpers for tests that run a live workshop: the demo's live session and new joiners."""
+
+from codesign import demo, participants, sessions
+from codesign.access import Actor, Role
+from codesign.participants import ConsentChoice
+
+
+def live(url: str, key: str = "bc-live") -> sessions.SessionInfo:
+    """One of the demo's live sessions (the demo must be loaded)."""
+    return sessions.by_code(demo.demo_code(key), url)
+
+
+def facilitator(info: sessions.SessionInfo) -> Actor:
+    return Actor(Role.FACILITATOR, frozenset({info.group_id}), name="test-facilitator")
+
+
+def join(url: str, info: sessions.SessionInfo, role: str | None = None) -> int:
+    """Enrol a new consenting participant in the session's group; returns their id."""
+    consent = ConsentChoice("test", contribute=True)
+    return participants.enrol(info.group_id, consent, role=role, url=url).participant_id
+
+
+def participant(pid: int, info: sessions.SessionInfo) -> Actor:
+    return Actor(Role.PARTICIPANT, frozenset({info.group_id}), participant_id=pid)
