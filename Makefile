@@ -3,10 +3,12 @@
 SHELL := /bin/bash
 BIN := .venv/bin
 
-# Notebooks run under nbval when there are any. --nbval-lax only checks that every cell
-# runs; to compare outputs, switch to --nbval and add e.g. --nbval-sanitize-with FILE here.
+# Notebooks run under nbval when there are any. --nbval compares every stored output after
+# the sanitise file's substitutions (timestamps, uuids, addresses, temp paths, salted ids);
+# notebooks committed with cleared outputs are only run, and cells whose output varies are
+# marked "# NBVAL_IGNORE_OUTPUT".
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
-NBVAL_ARGS := --nbval-lax --nbval-current-env
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 PYTEST_PATHS := tests/ $(if $(NOTEBOOKS),$(NBVAL_ARGS) notebooks/)
 PYTEST_ARGS ?=
 

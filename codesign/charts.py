@@ -110,7 +110,7 @@ def participation_chart(balance: Balance) -> Figure:
     ax.set_yticks(range(len(balance.roles)), [r.name for r in balance.roles])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize="small")
     fig.tight_layout()
     return fig
 

@@ -15,17 +15,24 @@ Labels (`compare_label`), in order:
 - "shared": both groups support it (interval above ½), "opposed by both" likewise below;
 - "contested": one group supports and the other opposes, or their intervals do not overlap;
 - "unclear": anything else (an interval straddles ½).
+
+When the tables cover only one group (a session review), each component gets that
+group's own verdict instead: supported, opposed, unclear or not enough responses.
 """
+
+from __future__ import annotations
 
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codesign.exports.tables import Row, Tables
 from codesign.groups import SEEDED
+
+if TYPE_CHECKING:  # the exports package imports this module (qdpx), so no runtime import back
+    from codesign.exports.tables import Row, Tables
 
 Z_95 = 1.959964
 MIN_RESPONSES = 5
@@ -202,6 +209,7 @@ def compare(
 ) -> list[Comparison]:
     """One comparison per programme component raised by any of `groups`."""
     rows = {row["id"]: row for row in tables["contributions"]}
+    both_present = set(groups) <= {s["group"] for s in tables.get("sessions", [])}
     result = []
     for component in programme_components(tables):
         raised = [g for g in groups if component.contributions.get(g)]
@@ -214,5 +222,7 @@ def compare(
             for g in raised
         }
         supporting = {g: [rows[c] for c in component.contributions[g] if c in rows] for g in raised}
-        result.append(Comparison(component, support, compare_label(support), supporting))
+        # Reviewing one group's session, "specific to" would only restate the scope.
+        label = compare_label(support) if both_present else support[raised[0]].verdict
+        result.append(Comparison(component, support, label, supporting))
     return result

@@ -238,7 +238,9 @@ def _apply(db: Session, actor: Actor, session_id: int, plan: _Plan) -> None:
 def _add_members(db: Session, component_id: int, ids: Iterable[int], pinned: bool = False) -> None:
     for contribution_id in ids:
         db.add(
-            ComponentMember(contribution_id=contribution_id, component_id=component_id, pinned=pinned)
+            ComponentMember(
+                contribution_id=contribution_id, component_id=component_id, pinned=pinned
+            )
         )
     db.flush()
 
@@ -374,7 +376,9 @@ def split(
             )
         )
         if not chosen or not chosen < members:
-            raise Invalid("Choose some, but not all, of the component's contributions to split off.")
+            raise Invalid(
+                "Choose some, but not all, of the component's contributions to split off."
+            )
         part = Component(
             session_id=comp.session_id,
             label=_label(label or f"{comp.label} (split)"),

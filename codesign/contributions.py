@@ -39,9 +39,18 @@ def clean(text: str) -> str:
         raise Invalid(EMPTY)
     if len(stripped) > MAX_CHARS:
         raise Invalid(TOO_LONG)
-    if "\x00" in stripped:
+    if "\x00" in stripped or not _encodable(stripped):
         raise Invalid("The text contains a character that cannot be saved.")
     return stripped
+
+
+def _encodable(text: str) -> bool:
+    """False for lone surrogates (a broken paste), which neither database can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache

@@ -53,6 +53,7 @@ class FeedItem:
 class Count:
     pseudonym: str
     contributions: int
+    participant_id: int
 
 
 def _item(c: Contribution, pseudonym: str | None) -> FeedItem:
@@ -86,7 +87,6 @@ class Feed:
             if s is None:
                 raise NotFound("That session no longer exists.")
             actor.require(actor.can_read(s.group_id), "follow this session")
-            self.group_id = s.group_id
             self.last_event_id = db.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0
         self.session_id = session_id
         self.shared = shared
@@ -116,9 +116,7 @@ class Feed:
 
     def items(self) -> list[FeedItem]:
         """Everything this view shows, newest first."""
-        return sorted(
-            (i for i in self._items.values() if self._shows(i)), key=lambda i: -i.id
-        )
+        return sorted((i for i in self._items.values() if self._shows(i)), key=lambda i: -i.id)
 
     def flagged(self) -> list[FeedItem]:
         """Contributions waiting for a facilitator's review (never in the shared view)."""
@@ -127,23 +125,31 @@ class Feed:
         return [i for i in self.items() if i.needs_review and i.status == "visible"]
 
     def counts(self) -> list[Count]:
-        """Contributions per pseudonym in this session, fewest first, including those with none."""
-        per_person: dict[int, int] = {}
-        with store.reading(self.url) as db:
-            people = db.execute(
-                select(Participant.id, Participant.pseudonym).where(
-                    Participant.group_id == self.group_id
-                )
-            ).all()
-            for pid, n in db.execute(
+        return counts(self.session_id, self.url)
+
+
+def counts(session_id: int, url: str | None = None) -> list[Count]:
+    """Contributions per pseudonym in a session, fewest first, including those with none.
+
+    Everyone in the session's group is listed, so the facilitator sees who has not
+    contributed yet; a participant's withdrawn contributions no longer count.
+    """
+    with store.reading(url) as db:
+        group_id = db.scalar(
+            select(WorkshopSession.group_id).where(WorkshopSession.id == session_id)
+        )
+        people = db.execute(
+            select(Participant.id, Participant.pseudonym).where(Participant.group_id == group_id)
+        ).all()
+        per_person = dict(
+            db.execute(
                 select(Contribution.participant_id, func.count())
-                .where(Contribution.session_id == self.session_id)
+                .where(Contribution.session_id == session_id)
                 .group_by(Contribution.participant_id)
-            ):
-                if pid is not None:
-                    per_person[pid] = n
-        found = [Count(name, per_person.get(pid, 0)) for pid, name in people]
-        return sorted(found, key=lambda c: (c.contributions, c.pseudonym))
+            ).all()
+        )
+    found = [Count(name, per_person.get(pid, 0), pid) for pid, name in people]
+    return sorted(found, key=lambda c: (c.contributions, c.pseudonym))
 
 
 class Poller:

@@ -79,7 +79,7 @@ class _Importer:
         self.people: dict[int, int] = {}
         self.report = PolisReport()
         self.statements = {
-            client_id.removeprefix(CLIENT_PREFIX): cid
+            (client_id or "").removeprefix(CLIENT_PREFIX): cid
             for cid, client_id in db.execute(
                 select(Contribution.id, Contribution.client_id).where(
                     Contribution.session_id == info.id,

@@ -158,7 +158,7 @@ def _declared(db: Session, group_id: int) -> dict[str, str]:
             Participant.group_id == group_id, Participant.role.is_not(None)
         )
     )
-    return {str(pid): role.replace("_", " ") for pid, role in rows}
+    return {str(pid): (role or "").replace("_", " ") for pid, role in rows}
 
 
 def _components(db: Session, ids: set[int]) -> dict[int, Component]:
@@ -177,9 +177,7 @@ def results(session_id: int, actor: Actor, url: str | None = None) -> Results:
         votes = _votes(db, session_id)
         declared = _declared(db, s.group_id)
         homes = _components(db, set(votes.proposals))
-    stats = {
-        int(st.statement): st for st in agreement.statement_stats(votes.agree, declared)
-    }
+    stats = {int(st.statement): st for st in agreement.statement_stats(votes.agree, declared)}
     proposals = [
         ProposalResult(
             id=c.id,

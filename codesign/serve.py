@@ -34,6 +34,7 @@ CULL_IDLE_SECONDS = 3600
 CULL_INTERVAL_SECONDS = 300
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
 STOP_SECONDS = 15
+POOL_FILLED = "is filled with"  # Voilà's log line once the preheated pool is full
 
 
 def voila_args(
@@ -116,6 +117,15 @@ class Server:
                     return code
             time.sleep(0.5)
 
+    def wait_until_warm(self, timeout: float = 60) -> None:
+        """Wait until Voilà reports its preheated pool full (before showing the QR code)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if POOL_FILLED in self.log_path.read_text(errors="replace"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"The kernel pool was not ready within {timeout:.0f} s.")
+
     def __enter__(self) -> "Server":
         return self
 
@@ -156,6 +166,7 @@ def start(
     notebook: Path = PARTICIPANT_NOTEBOOK,
     log_path: Path | None = None,
     timeout: float = 60,
+    fill_delay: int = FILL_DELAY_SECONDS,
 ) -> Server:
     """Start the participant (and facilitator) servers; returns once both accept connections.
 
@@ -164,16 +175,28 @@ def start(
     port = port or free_port(host)
     log_path = log_path or Path(tempfile.mkdtemp(prefix="codesign-serve-")) / "serve.log"
     env = {**os.environ, ENV_VAR: database_url(db)}
-    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_DATA), env.get("JUPYTER_PATH")]))
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(JUPYTER_DATA), env.get("JUPYTER_PATH")])
+    )
     log = log_path.open("ab")
     server = Server(f"http://{_url_host(host)}:{port}/", None, log_path)
     try:
-        voila = _spawn(["-m", "codesign.voila_app", *voila_args(notebook, host, port, pool)], env, log)
+        voila = _spawn(
+            [
+                "-m",
+                "codesign.voila_app",
+                *voila_args(notebook, host, port, pool, fill_delay=fill_delay),
+            ],
+            env,
+            log,
+        )
         server.processes.append(voila)
         if facilitator:
             lab_port = facilitator_port or free_port(host)
             token = secrets.token_urlsafe(24)
-            lab = _spawn(["-m", "jupyterlab", *lab_args(NOTEBOOKS, host, lab_port, token)], env, log)
+            lab = _spawn(
+                ["-m", "jupyterlab", *lab_args(NOTEBOOKS, host, lab_port, token)], env, log
+            )
             server.processes.append(lab)
             server.facilitator_url = f"http://{_url_host(host)}:{lab_port}/lab?token={token}"
             _wait_for_port(host, lab_port, lab, timeout)

@@ -85,9 +85,10 @@ def default_table(tables: Tables) -> ThemeTable:
     return [Superordinate(title, grouped[title]) for title in order if title in grouped]
 
 
-def saved(scope: str, url: str | None = None) -> ThemeTable | None:
+def saved(scope: str, actor: Actor = ADMIN, url: str | None = None) -> ThemeTable | None:
     """The team's table for a scope, or None when they have not saved one."""
     with store.reading(url) as db:
+        _check_scope(db, scope, actor, editing=False)
         rows = db.scalars(select(Theme).where(Theme.scope == scope).order_by(Theme.position))
         themes = list(rows)
         if not themes:
@@ -122,14 +123,19 @@ def quotable(db: Session, contribution_ids: Iterable[int]) -> set[int]:
     return {cid for cid, pid in owners.items() if pid is not None and allowed.get(pid)}
 
 
-def _check_scope(db: Session, scope: str, actor: Actor) -> None:
+def _check_scope(db: Session, scope: str, actor: Actor, editing: bool = True) -> None:
+    """Exporters read a scope's table; only admins and analysts edit the programme's."""
+    verb = "edit" if editing else "read"
     if scope == PROGRAMME:
-        actor.require(actor.role in (Role.ADMIN, Role.ANALYST), "edit the programme's themes")
+        roles = (
+            (Role.ADMIN, Role.ANALYST) if editing else (Role.ADMIN, Role.ANALYST, Role.FACILITATOR)
+        )
+        actor.require(actor.role in roles, f"{verb} the programme's themes")
         return
     group_id = db.scalar(select(WorkshopSession.group_id).where(WorkshopSession.code == scope))
     if group_id is None:
         raise NotFound("No session has that code.")
-    actor.require(actor.can_export(group_id), "edit this session's themes")
+    actor.require(actor.can_export(group_id), f"{verb} this session's themes")
 
 
 def save(scope: str, table: ThemeTable, actor: Actor = ADMIN, url: str | None = None) -> None:
@@ -161,9 +167,9 @@ def save(scope: str, table: ThemeTable, actor: Actor = ADMIN, url: str | None = 
     store.write(apply, url)
 
 
-def current(scope: str, tables: Tables, url: str | None = None) -> ThemeTable:
+def current(scope: str, tables: Tables, actor: Actor = ADMIN, url: str | None = None) -> ThemeTable:
     """The saved table for the scope, else the default built from its components."""
-    return saved(scope, url) or default_table(tables)
+    return saved(scope, actor, url) or default_table(tables)
 
 
 def scope_key(scope: Scope, tables: Tables) -> str:
@@ -174,7 +180,7 @@ def scope_key(scope: Scope, tables: Tables) -> str:
 
 def tables_for(scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
     """The "themes" and "quotes" tables of an export, quotes re-checked against consent."""
-    table = current(scope_key(scope, tables), tables, scope.url)
+    table = current(scope_key(scope, tables), tables, scope.actor, scope.url)
     chosen = [cid for sup in table for sub in sup.subthemes for cid in sub.quotes]
     with store.reading(scope.url) as db:
         allowed = quotable(db, chosen) & set(ids.texts)

@@ -262,11 +262,13 @@ OPEN_BY_DESIGN = {
     "retention.expired": "session codes and dates",
     "subjects.identify": "used by the admin's command line; returns an id",
     "demo.ensure": "loads the synthetic demo workshop",
+    "facilitator.session_panel.phase_started": "when the current phase began (a timestamp)",
 }
 # Reads that hold group data but take no actor yet: each is a gap to close. The test
 # fails when this set changes, so closing (or opening) one is a deliberate edit.
 KNOWN_UNGUARDED = {
     "components.unclustered": "contribution ids of a session",
+    "feed.counts": "contributions per pseudonym in a session",
     "lifecycle.history": "a feedback item's moves, with the advisory lead's rationale",
     "themes.saved": "a scope's saved theme table",
 }

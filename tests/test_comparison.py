@@ -76,7 +76,8 @@ def _tables(votes: dict[str, list[tuple[str, int]]]) -> dict:
             {"kind": "agree", "group": group, "contribution": n, "participant": p, "value": v}
             for p, v in votes.get(group, [])
         ]
-    return {"contributions": contributions, "components": components,
+    sessions = [{"group": "black-communities"}, {"group": "south-asian-communities"}]
+    return {"contributions": contributions, "components": components, "sessions": sessions,
             "component_members": members, "votes": vote_rows}  # fmt: skip
 
 
@@ -94,3 +95,10 @@ def test_compare_small_group_is_not_enough() -> None:
     agree = [(f"p{i}", 1) for i in range(6)]
     (found,) = compare(_tables({"black-communities": agree, "south-asian-communities": few}))
     assert found.label == TOO_FEW
+
+
+def test_one_group_review_gives_that_groups_verdict() -> None:
+    tables = _tables({"black-communities": [(f"p{i}", 1) for i in range(6)]})
+    assert compare(tables)[0].label == TOO_FEW
+    tables["sessions"] = [{"group": "black-communities"}]
+    assert compare(tables)[0].label == "supported"  # the South Asian group raised it, nobody voted

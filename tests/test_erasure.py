@@ -5,13 +5,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from codesign import erasure, events, migrations, store, votes
 from codesign.access import ADMIN, Actor, Role
-from codesign.cli import core
+from codesign.cli import core, main
 from codesign.errors import AccessDenied, NotFound
 from codesign.models import (
     Base,
@@ -184,3 +185,25 @@ def test_backups_beside_the_sqlite_file_are_reported(planted_sqlite: Scenario) -
     backup.write_bytes(b"old copy")
     receipt = erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
     assert receipt.backups == (str(backup),)
+
+
+def test_erase_command_by_pseudonym_then_again_by_id(planted: Scenario) -> None:
+    runner = CliRunner()
+    pid = planted.a.participant_id
+    first = runner.invoke(
+        main, ["erase", "--participant", planted.a.pseudonym, "--db", planted.url]
+    )
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith(f"Erased participant {pid}: ")
+    again = runner.invoke(main, ["erase", "--participant", str(pid), "--db", planted.url])
+    assert again.exit_code == 0, again.output
+    assert "already erased; nothing to do" in again.output
+    gone = runner.invoke(main, ["erase", "--participant", planted.a.pseudonym, "--db", planted.url])
+    assert gone.exit_code == 1 and "nothing about them is left" in gone.output
+
+
+def test_erase_command_with_a_withdrawal_code(planted: Scenario) -> None:
+    code = planted.b.withdrawal_code
+    result = CliRunner().invoke(main, ["erase", "--withdrawal-code", code, "--db", planted.url])
+    assert result.exit_code == 0, result.output
+    assert f"Erased participant {planted.b.participant_id}" in result.output

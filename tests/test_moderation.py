@@ -86,7 +86,10 @@ def test_correct_keeps_the_original_as_a_revision(live: tuple[str, int, int, Act
     logged_once(url, "correct", before)
     assert row(url, cid).text == "Evening sessions for shift workers"
     [revision] = moderation.history(cid, actor, url)
-    assert (revision.text, revision.edited_by) == ("Evening sesions for shift workers", "facilitator")
+    assert (revision.text, revision.edited_by) == (
+        "Evening sesions for shift workers",
+        "facilitator",
+    )
 
 
 def test_enter_on_behalf_is_marked(live: tuple[str, int, int, Actor]) -> None:

@@ -111,3 +111,18 @@ def test_killed_writer_loses_no_acknowledged_row(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         stored = {row[0] for row in conn.execute("SELECT id FROM contributions")}
     assert set(acknowledged) <= stored
+
+
+def test_upgrading_an_older_database_backs_it_up_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url)
+    sessions.create("advisory", "Before the upgrade", url=url)
+    newest = migrations.MIGRATIONS[-1][0]
+    with store.engine(url).begin() as conn:
+        conn.exec_driver_sql(f"DELETE FROM schema_migrations WHERE version = {newest}")
+    store.dispose(url)
+    assert migrations.upgrade(url) == [newest]
+    (backup,) = tmp_path.glob("old.sqlite.*.bak")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT title FROM sessions").fetchone() == ("Before the upgrade",)

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import delete, select
 
-from codesign import review, store, themes
-from codesign.errors import ConsentMissing
+from codesign import demo, review, sessions, store, themes
+from codesign.access import Actor, Role
+from codesign.errors import AccessDenied, ConsentMissing
 from codesign.models import Consent, Contribution, Participant
 
 
@@ -34,11 +35,27 @@ def test_default_table_groups_components_under_superordinate_themes(demo_sqlite:
     assert all(sub.keywords for sup in table for sub in sup.subthemes)
 
 
+def test_reading_and_editing_themes_is_checked(demo_sqlite: str) -> None:
+    code = demo.demo_code("bc-2")
+    black = sessions.by_code(code, demo_sqlite).group_id
+    other = Actor(Role.FACILITATOR, frozenset({black + 1}))
+    with pytest.raises(AccessDenied):
+        themes.saved(code, other, demo_sqlite)
+    with pytest.raises(AccessDenied):
+        themes.save(
+            themes.PROGRAMME,
+            _table_with([]),
+            Actor(Role.FACILITATOR, frozenset({black})),
+            demo_sqlite,
+        )
+    assert themes.saved(code, Actor(Role.ANALYST, frozenset({black})), demo_sqlite) is None
+
+
 def test_saved_edits_replace_the_default(store_url: str) -> None:
-    assert themes.saved(themes.PROGRAMME, store_url) is None
+    assert themes.saved(themes.PROGRAMME, url=store_url) is None
     themes.save(themes.PROGRAMME, _table_with([]), url=store_url)
     themes.save(themes.PROGRAMME, _table_with([]), url=store_url)  # saving again replaces
-    (sup,) = themes.saved(themes.PROGRAMME, store_url) or []
+    (sup,) = themes.saved(themes.PROGRAMME, url=store_url) or []
     assert sup.subthemes[0].keywords == ["police", "fear"]
 
 
@@ -71,5 +88,5 @@ def test_an_erased_contribution_takes_its_quote_with_it(demo_sqlite: str) -> Non
     store.write(
         lambda db: db.execute(delete(Contribution).where(Contribution.id == allowed)), demo_sqlite
     )
-    (sup,) = themes.saved(themes.PROGRAMME, demo_sqlite) or []
+    (sup,) = themes.saved(themes.PROGRAMME, url=demo_sqlite) or []
     assert sup.subthemes[0].quotes == []

@@ -66,7 +66,9 @@ def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
         emit_json({"groups": groups})
         return
     for n, group in enumerate(found, 1):
-        click.echo(f"Opinion group {n} ({len(group.participants)}): {', '.join(group.participants)}")
+        click.echo(
+            f"Opinion group {n} ({len(group.participants)}): {', '.join(group.participants)}"
+        )
 
 
 @click.command("results")

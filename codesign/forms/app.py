@@ -10,6 +10,7 @@ context's lock. The thread is a daemon, so it ends with the kernel.
 import logging
 import os
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 import ipywidgets as widgets
@@ -119,13 +120,13 @@ class ParticipantApp:
 
     def _make(self, step: str) -> View:
         ctx = self.ctx
-        makers = {
+        makers: dict[str, Callable[[Context], View]] = {
             "join": JoinView, "consent": ConsentView, "code": WithdrawalCodeView,
             "withdraw": WithdrawView, "contribute": ContributeView, "vote": VoteView,
             "feedback": FeedbackView,
         }  # fmt: skip
         if step in makers:
-            return makers[step](ctx)  # type: ignore[no-any-return]
+            return makers[step](ctx)
         return NoticeView(ctx, CLOSED if step == "closed" else WAITING)
 
     def go(self, step: str) -> None:

@@ -61,7 +61,8 @@ class ContributeView:
         self.language = widgets.Dropdown(style={"description_width": "initial"})
         self.send, self.pass_, self.cancel = button("primary"), button(), button()
         self.status = Status()
-        guarded(ctx, self.send, self.status, self.submit)
+        guarded(ctx, self.send, self.status, self.submit,
+                form_state=lambda: (self.editing, self.box.value))  # fmt: skip
         guarded(ctx, self.pass_, self.status, self.pass_turn, ignore_double_click=False)
         guarded(ctx, self.cancel, self.status, self.stop_editing, ignore_double_click=False)
         self.form = widgets.VBox(
@@ -111,7 +112,9 @@ class ContributeView:
             self.prompt.value = ""
             return
         tr = self.ctx.tr
-        self.prompt.value = heading(tr(phase.name)) + text_html(tr(phase.prompt), css_class="cs-prompt")
+        self.prompt.value = heading(tr(phase.name)) + text_html(
+            tr(phase.prompt), css_class="cs-prompt"
+        )
 
     def submit(self) -> None:
         tr = self.ctx.tr
@@ -169,7 +172,9 @@ class ContributeView:
         text = widgets.HTML(text_html(item.text, item.language), layout=FULL_WIDTH)
         kind = widgets.HTML(paragraph(tr(KIND_NAMES.get(item.kind, item.kind)), "cs-kind"))
         children: list[widgets.Widget] = [kind, text]
-        editable = self.open and self.state is not None and item.phase_key == self.state.current_phase
+        editable = (
+            self.open and self.state is not None and item.phase_key == self.state.current_phase
+        )
         if editable:
             children.append(self._row_actions(item))
         row = widgets.VBox(children, layout=FULL_WIDTH)

@@ -45,7 +45,7 @@ class FeedbackView:
         self.rating = widgets.Dropdown(style=style)
         self.send = button("primary")
         self.status = Status()
-        guarded(ctx, self.send, self.status, self.submit)
+        guarded(ctx, self.send, self.status, self.submit, form_state=lambda: self.box.value)
         self.section.observe(
             lambda _change: run_guarded(ctx, self.status, self._show_section), names="value"
         )
@@ -57,7 +57,9 @@ class FeedbackView:
     def enter(self, state: WorkshopSession) -> None:
         self.state = state
         if not self.section.options:
-            self.section.options = [(s.title, s.key) for s in toolkit.sections(self.ctx.url)]
+            found = toolkit.sections(self.ctx.url)
+            self.section.options = [(s.title, s.key) for s in found]
+            self.section.value = found[0].key if found else None
         self.translate()
 
     def translate(self) -> None:

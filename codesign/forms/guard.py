@@ -89,22 +89,29 @@ def guarded(
     action: Callable[[], None],
     *,
     ignore_double_click: bool = True,
+    form_state: Callable[[], object] = lambda: None,
     failure: str = NOT_SAVED,
 ) -> None:
-    """Attach `action` to `button` through `run_guarded`, disabling it while it runs."""
+    """Attach `action` to `button` through `run_guarded`, disabling it while it runs.
+
+    A click that arrives within `DOUBLE_CLICK_SECONDS` of a success while `form_state()`
+    is unchanged since then is the second half of a double click, and is ignored; a
+    changed form (say, an edit started just after a send) goes through.
+    """
     last_success = -DOUBLE_CLICK_SECONDS
+    state_then: object = None
     busy = False
 
     def on_click(_button: widgets.Button) -> None:
-        nonlocal last_success, busy
+        nonlocal last_success, state_then, busy
         recent = time.monotonic() - last_success < DOUBLE_CLICK_SECONDS
-        if busy or (ignore_double_click and recent):
+        if busy or (ignore_double_click and recent and form_state() == state_then):
             return
         busy, button.disabled = True, True
         status.show(ctx.tr, SENDING, "info")
         try:
             if run_guarded(ctx, status, action, failure):
-                last_success = time.monotonic()
+                last_success, state_then = time.monotonic(), form_state()
                 if status.message == SENDING:
                     status.clear()
         finally:

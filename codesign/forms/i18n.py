@@ -59,9 +59,7 @@ def _catalogue(code: str) -> gettext.NullTranslations:
     if code == DEFAULT:
         return gettext.NullTranslations()
     try:
-        found: gettext.NullTranslations = gettext.translation(
-            DOMAIN, LOCALE_DIR, languages=[code]
-        )
+        found: gettext.NullTranslations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code])
     except FileNotFoundError:
         found = gettext.NullTranslations()
     found.add_fallback(_MarkMissing())

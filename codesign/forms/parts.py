@@ -48,7 +48,10 @@ class TextBox:
     def __init__(self, label: str, limit: int = MAX_CHARS) -> None:
         self.label, self.limit = label, limit
         self.area = widgets.Textarea(
-            continuous_update=True, rows=5, layout=FULL_WIDTH, style={"description_width": "initial"}
+            continuous_update=True,
+            rows=5,
+            layout=FULL_WIDTH,
+            style={"description_width": "initial"},
         )
         self.area.add_class("cs-textarea")
         self.counter = widgets.HTML()

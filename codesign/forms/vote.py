@@ -4,6 +4,7 @@ facilitator reveals them.
 """
 
 from collections.abc import Callable
+from functools import partial
 
 import ipywidgets as widgets
 
@@ -70,7 +71,9 @@ class VoteView:
         tr = self.ctx.tr
         phase = current_phase(self.state) if self.state else None
         title = heading(tr(phase.name)) if phase else ""
-        prompt = text_html(tr(phase.prompt), css_class="cs-prompt") if phase and phase.prompt else ""
+        prompt = (
+            text_html(tr(phase.prompt), css_class="cs-prompt") if phase and phase.prompt else ""
+        )
         self.header.value = title + prompt
         self.status.translate(tr)
         self._render()
@@ -107,7 +110,7 @@ class VoteView:
         for value, name in ANSWERS.items():
             self.answers[value] = b = button()
             b.description = tr(name)
-            self._on(b, lambda v=value: self.answer(v))
+            self._on(b, partial(self.answer, value))
         self.previous, self.following = button(), button()
         self.previous.description, self.following.description = tr(PREVIOUS), tr(NEXT)
         self._on(self.previous, lambda: self.move(-1))
@@ -161,8 +164,8 @@ class VoteView:
         for item in self.ballot:
             add, remove = button("primary"), button()
             add.description, remove.description = tr(ADD), tr(REMOVE)
-            self._on(add, lambda c=item: self.dots(c, 1))
-            self._on(remove, lambda c=item: self.dots(c, -1))
+            self._on(add, partial(self.dots, item, 1))
+            self._on(remove, partial(self.dots, item, -1))
             count = widgets.HTML()
             self.dot_rows[item.id] = (count, remove)
             text = widgets.HTML(text_html(item.text, item.language), layout=FULL_WIDTH)
@@ -205,8 +208,12 @@ class VoteView:
             item = texts.get(tally.contribution_id)
             if item is None:
                 continue
-            counts = tr(RESULT_DOTS, dots=tally.dots) if tally.dots else tr(
-                RESULT_AGREE, agree=tally.agree, disagree=tally.disagree, passed=tally.passed
+            counts = (
+                tr(RESULT_DOTS, dots=tally.dots)
+                if tally.dots
+                else tr(
+                    RESULT_AGREE, agree=tally.agree, disagree=tally.disagree, passed=tally.passed
+                )
             )
             parts.append(f'<div class="cs-item">{text_html(item.text, item.language)}'
                          f"{paragraph(counts, 'cs-note')}</div>")  # fmt: skip

@@ -1,0 +1,106 @@
+"""The facilitator's notebook, driven in-process by clicking its widgets through a whole
+collect → cluster → vote → close loop on the demo, with the projector watching."""
+
+import pytest
+
+from codesign import contributions, sessions, votes
+from codesign.facilitator import session_panel
+from codesign.facilitator.app import FacilitatorApp, ProjectorApp
+from codesign.facilitator.context import open_session
+from tests import workshop
+
+IDEAS = [
+    "Evening sessions for shift workers",
+    "Weekend sessions for people who work",
+    "Imams and pastors backing the message",
+    "Faith leaders at the mosque and church",
+    "Quick referral to mental health support",
+    "Mental health help without a waiting list",
+]
+
+
+def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
+    ctx = open_session(url=demo_sqlite)  # the demo's live session by default
+    app, room = FacilitatorApp(ctx), ProjectorApp(ctx)
+    people = [workshop.join(demo_sqlite, ctx.info, role) for role in ("practitioner", None)]
+    assert "Not contributed yet" in app.feed.counts.value
+
+    # collect: contributions appear in both feeds; a flagged one only for the facilitator
+    for n, text in enumerate(IDEAS):
+        contributions.submit(ctx.session_id, people[n % 2], text, kind="proposal", url=demo_sqlite)
+    flagged = contributions.submit(ctx.session_id, people[0], "Ring me on 07700 900123",
+                                   url=demo_sqlite)  # fmt: skip
+    app.tick()
+    room.tick()
+    assert (
+        "Evening sessions" in app.feed.items.value and "Evening sessions" in room.feed.items.value
+    )
+    assert "07700" in app.feed.flagged.value and "identifying_detail" in app.feed.flagged.value
+    assert "07700" not in room.feed.items.value
+    app.moderation.chosen.value = flagged.id
+    app.moderation.hide.click()
+    app.tick()
+    assert "[hidden]" in app.moderation.chosen.label
+
+    # cluster, then rename and merge
+    app.session.phase.value = "cluster"
+    app.session.open_phase.click()
+    assert sessions.state(ctx.session_id, demo_sqlite).current_phase == "cluster"
+    app.components.k.value = 3
+    app.components.run.click()
+    assert "3 components" in app.components.status.value
+    first, second = app.components.views[0].id, app.components.views[1].id
+    app.components.component.value = first
+    app.components.label.value = "When and where"
+    app.components.rename.click()
+    app.components.other.value = second
+    app.components.merge.click()
+    assert [v.label for v in app.components.views].count("When and where") == 1
+    assert len(app.components.views) == 2
+    room.tick()
+    assert "When and where" in room.components.value
+
+    # vote: open voting, participants vote, close voting, reveal
+    app.session.phase.value = "vote"
+    app.session.open_phase.click()
+    app.session.open_voting.click()
+    for member in app.components.views[0].members:
+        for pid in people:
+            actor = workshop.participant(pid, ctx.info)
+            votes.agree(ctx.session_id, pid, member.id, 1, actor=actor, url=demo_sqlite)
+    app.session.close_voting.click()
+    app.results.update.click()
+    assert bytes(app.results.image.value).startswith(b"\x89PNG")
+    assert "agree" in app.results.table.value
+    assert room.chart.layout.display == "none"
+    app.session.reveal.click()
+    room.tick()
+    assert room.chart.layout.display is None and bytes(room.chart.value).startswith(b"\x89PNG")
+
+    # close
+    app.session.close.click()
+    assert sessions.state(ctx.session_id, demo_sqlite).closed
+    app.tick()
+    assert "Session closed" in app.session.timer.value
+
+
+def test_errors_show_in_the_panel_instead_of_a_traceback(demo_sqlite: str) -> None:
+    app = FacilitatorApp(open_session(url=demo_sqlite))
+    app.moderation.spoken.value = "   "
+    app.moderation.enter.click()
+    assert "Please write something" in app.moderation.status.value
+
+
+def test_clock_counts_down_then_over() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert session_panel.clock(10, start, start + timedelta(seconds=30)) == "9:30"
+    assert session_panel.clock(1, start, start + timedelta(seconds=75)) == "+0:15"
+    assert session_panel.clock(0, start) == ""
+
+
+def test_qr_code_is_inline_svg_and_carries_the_join_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(session_panel.JOIN_URL_VAR, "http://10.0.0.5:8866/")
+    assert session_panel.join_link("HKT479") == "http://10.0.0.5:8866/?code=HKT479"
+    assert session_panel.qr_svg("HKT479").lstrip().startswith(("<svg", "<?xml"))
