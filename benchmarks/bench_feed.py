@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_feed.py
 
-Forty worker processes (Voilà runs one kernel process per participant) each join the
-demo's live session and submit contributions through `contributions.submit` at random
+Forty worker processes (Voilà runs one kernel process per participant), enrolled in the
+demo's live session and started beforehand, submit contributions through `contributions.submit` at random
 intervals, noting the wall-clock time each call returned (the row is committed by
 then). The main process runs `feed.Feed` under `feed.Poller` at its usual half second
 and notes when each contribution is first seen. Latency = seen − committed; goal:
@@ -29,9 +29,9 @@ EACH = 5
 PAUSE = (0.2, 2.0)  # seconds between one participant's submissions
 
 
-def worker(url: str, session_id: int, group_id: int, n: int, go: mp.Event, out: mp.Queue) -> None:
-    consent = participants.ConsentChoice("bench", contribute=True)
-    pid = participants.enrol(group_id, consent, url=url).participant_id
+def worker(url: str, session_id: int, pid: int, n: int, go: mp.Event, out: mp.Queue) -> None:
+    store.engine(url).connect().close()  # connected, as a participant's kernel would be
+    out.put("ready")
     go.wait()
     rng = random.Random(n)
     for k in range(EACH):
@@ -52,21 +52,25 @@ def measure(url: str) -> list[float]:
         for item in live.poll():
             seen.setdefault(item.id, time.time())
 
+    consent = participants.ConsentChoice("bench", contribute=True)
+    people = [participants.enrol(info.group_id, consent, url=url) for _ in range(PARTICIPANTS)]
     ctx = mp.get_context("spawn")
     go, out = ctx.Event(), ctx.Queue()
     procs = [
-        ctx.Process(target=worker, args=(url, info.id, info.group_id, n, go, out))
-        for n in range(PARTICIPANTS)
+        ctx.Process(target=worker, args=(url, info.id, person.participant_id, n, go, out))
+        for n, person in enumerate(people)
     ]
     for p in procs:
         p.start()
+    for _ in procs:  # every "kernel" started before the clock runs
+        assert out.get(timeout=300) == "ready"
     poller = feed.Poller(step)
     poller.start()
     go.set()
     committed: dict[int, float] = {}
     finished = 0
     while finished < PARTICIPANTS:
-        got = out.get(timeout=300)
+        got = out.get(timeout=120)  # a worker that crashed shows its traceback above
         if got is None:
             finished += 1
         else:

@@ -5,8 +5,8 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from codesign import advisory_demo, exports, groups, importers, migrations, sessions, store, toolkit
 from codesign import demo as demo_data
-from codesign import exports, groups, importers, migrations, sessions, store, toolkit
 from codesign.cli.common import db_option, emit_json, friendly
 
 
@@ -33,6 +33,7 @@ def demo(db: str | None) -> None:
     """Load the synthetic demo workshop (safe to repeat)."""
     migrations.upgrade(db)
     loaded = demo_data.load(db)
+    advisory_demo.load(db)
     click.echo("Loaded the synthetic demo workshop." if loaded else "Demo already loaded.")
     for raw in demo_data.demo_sessions():
         click.echo(f"  {raw['code']}  {raw['group']:<24} {raw['title']}")

@@ -88,14 +88,18 @@ class ContributeView:
         written_in = self.language.value or tr.code
         self.language.options = [(lang.native_name, code) for code, lang in LANGUAGES.items()]
         self.language.value = written_in
-        self.send.description = tr(SAVE if self.editing else SEND)
         self.pass_.description, self.cancel.description = tr(PASS), tr(CANCEL)
-        hidden(self.pass_, self.editing is not None)
-        hidden(self.cancel, self.editing is None)
+        self._render_mode()
         self.closed_note.value = paragraph(tr(CLOSED), "cs-note")
         self.status.translate(tr)
         self._render_prompt()
         self.refresh_list()
+
+    def _render_mode(self) -> None:
+        """Send, or Save changes and Cancel while an earlier contribution is being edited."""
+        self.send.description = self.ctx.tr(SAVE if self.editing else SEND)
+        hidden(self.pass_, self.editing is not None)
+        hidden(self.cancel, self.editing is None)
 
     def enter(self, state: WorkshopSession) -> None:
         self.state = state
@@ -141,13 +145,13 @@ class ContributeView:
         self.editing = item.id
         self.box.value = item.text
         self.status.show(self.ctx.tr, EDITING, "info")
-        self.translate()
+        self._render_mode()
 
     def stop_editing(self) -> None:
         if self.editing is not None:
             self.editing = None
             self.box.value, self.draft = self.draft, ""
-            self.translate()
+            self._render_mode()
 
     def withdraw(self, item: Contribution) -> None:
         contributions.withdraw_own(item.id, self.ctx.actor, self.ctx.url)

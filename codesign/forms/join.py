@@ -31,7 +31,10 @@ class JoinView:
         self.title = widgets.HTML()
         self.intro = widgets.HTML()
         self.code = widgets.Text(
-            layout=FULL_WIDTH, style={"description_width": "initial"}, placeholder="HKT 479"
+            layout=FULL_WIDTH,
+            style={"description_width": "initial"},
+            placeholder="HKT 479",
+            continuous_update=False,  # see parts.TextBox: a click must not overtake typing
         )
         self.code.add_class("cs-code-input")
         self.join_button = button("primary")

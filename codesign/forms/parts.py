@@ -43,12 +43,19 @@ def hidden(widget: widgets.Widget, hide: bool) -> None:
 
 
 class TextBox:
-    """A multi-line text box with a visible label and a live character counter."""
+    """A multi-line text box with a visible label and a character counter.
+
+    The value reaches the kernel when the box loses focus (`continuous_update=False`):
+    ipywidgets buffers value updates while one is in flight but sends button clicks at
+    once, so with per-keystroke updates a quick tap on Send could overtake the last
+    words typed. The counter still moves with every keystroke: the page's script
+    (`codesign.js`) fills in the same translated wording the kernel writes here.
+    """
 
     def __init__(self, label: str, limit: int = MAX_CHARS) -> None:
         self.label, self.limit = label, limit
         self.area = widgets.Textarea(
-            continuous_update=True,
+            continuous_update=False,
             rows=5,
             layout=FULL_WIDTH,
             style={"description_width": "initial"},
@@ -56,6 +63,7 @@ class TextBox:
         self.area.add_class("cs-textarea")
         self.counter = widgets.HTML()
         self.widget = widgets.VBox([self.area, self.counter], layout=FULL_WIDTH)
+        self.widget.add_class("cs-textbox")
         self._tr = Translator()
         self.area.observe(lambda _change: self._count(), names="value")
 
@@ -77,7 +85,11 @@ class TextBox:
         over = count > self.limit
         text = self._tr(TOO_MANY if over else COUNTER, count=count, limit=self.limit)
         css, role = ("cs-counter cs-over", ' role="alert"') if over else ("cs-counter", "")
-        self.counter.value = f'<span class="{css}"{role}>{html.escape(text)}</span>'
+        wording = {"normal": self._tr(COUNTER), "over": self._tr(TOO_MANY)}
+        data = "".join(f' data-{key}="{html.escape(value)}"' for key, value in wording.items())
+        self.counter.value = (
+            f'<span class="{css}"{role} data-limit="{self.limit}"{data}>{html.escape(text)}</span>'
+        )
 
 
 def paragraph(text: str, css_class: str = "") -> str:

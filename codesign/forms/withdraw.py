@@ -30,7 +30,9 @@ class WithdrawView:
         self.ctx = ctx
         self.title = widgets.HTML()
         self.intro = widgets.HTML()
-        self.code = widgets.Text(layout=FULL_WIDTH, style={"description_width": "initial"})
+        self.code = widgets.Text(
+            layout=FULL_WIDTH, style={"description_width": "initial"}, continuous_update=False
+        )
         self.confirm = widgets.Checkbox(indent=False, layout=FULL_WIDTH)
         self.delete_button = button("danger")
         self.back_button = button()

@@ -99,6 +99,7 @@ def test_join_consent_contribute_edit_withdraw(page: Page, server: Server, serve
     expect(page.get_by_role("status")).to_contain_text("Thank you — saved")
     expect(page.locator(".cs-item .cs-text")).to_have_text(marker)  # shown as text, not HTML
     assert marker in own_texts(served_db, "bc-live")
+    page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
     page.screenshot(path=str(IMAGES / "participant-en.png"), full_page=False)
     check_page(page, "contribute")
     page.get_by_role("button", name="Edit").click()
@@ -149,7 +150,9 @@ def test_urdu_keeps_typed_text_and_reads_right_to_left(page: Page, server: Serve
     join_and_consent(page, server, "bc-live")
     box = page.get_by_label("Your idea or comment")
     box.fill("ہمیں بھروسے کی ضرورت ہے")
-    page.get_by_label("Language").select_option("ur")
+    language = page.get_by_label("Language", exact=True)
+    language.focus()  # as a tap would: the text box loses focus and hands its text over
+    language.select_option(label="اردو")
     expect(page.locator("html")).to_have_attribute("lang", "ur")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("link", name="یہ صفحہ چھوڑیں")).to_be_visible()
@@ -159,6 +162,7 @@ def test_urdu_keeps_typed_text_and_reads_right_to_left(page: Page, server: Serve
     assert urdu_box.get_attribute("dir") == "auto"
     font = page.evaluate("getComputedStyle(document.querySelector('.cs-app')).fontFamily")
     assert "Nastaliq" in font
+    page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
     page.screenshot(path=str(IMAGES / "participant-ur.png"), full_page=False)
     check_page(page, "contribute in Urdu")
 

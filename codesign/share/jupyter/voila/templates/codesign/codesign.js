@@ -27,6 +27,20 @@
 
   document.getElementById("cs-exit").addEventListener("click", exitPage);
 
+  /* The character counter follows every keystroke here; the kernel hears the text when
+     the box loses focus (see codesign/forms/parts.py). Counts are code points, as Python. */
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var holder = box.closest ? box.closest(".cs-textbox") : null;
+    var counter = holder ? holder.querySelector(".cs-counter") : null;
+    if (!counter) { return; }
+    var count = Array.from(box.value.trim()).length;
+    var limit = Number(counter.dataset.limit);
+    var wording = count > limit ? counter.dataset.over : counter.dataset.normal;
+    counter.textContent = wording.replace("{count}", count).replace("{limit}", limit);
+    counter.classList.toggle("cs-over", count > limit);
+  }, true);
+
   /* Voilà's Lumino shell sizes itself on window resize only; the bar's height changes
      with its language, so ask for a layout again. */
   function relayout() { window.dispatchEvent(new Event("resize")); }
