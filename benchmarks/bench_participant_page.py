@@ -27,6 +27,7 @@ import asyncio
 import math
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -38,7 +39,7 @@ from urllib.parse import urlsplit
 import bare_notebook
 import phones
 import server_processes as procs
-from playwright.async_api import Browser, Locator, Page, Response, async_playwright
+from playwright.async_api import Browser, Locator, Page, Response, async_playwright, expect
 
 from codesign import demo, migrations, serve
 
@@ -60,6 +61,12 @@ BATCH_SECONDS = FILL_DELAY - 3  # start no load later than this after a batch's 
 AGREE = "I agree to take part and for what I write and my votes to be used to design the programme."
 NOTED = "I have noted my code — continue"
 MB = 1024 * 1024
+STARTED = time.monotonic()
+
+
+def note(text: str) -> None:
+    """Progress on stderr, so a slow phase on a busy machine shows where the time went."""
+    print(f"[{time.monotonic() - STARTED:4.0f} s] {text}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class Form:
     box: Callable[[Page], Locator]
     send: Callable[[Page], Locator]
     get_ready: Callable[[Page], Awaitable[None]]  # from a loaded page to a form to submit
+    settled: Callable[[Page], Awaitable[None]]  # after a commit, until the form is ready again
 
     def saved(self, text: str) -> bool:
         path = self.db_url.removeprefix("sqlite:///")
@@ -86,11 +94,19 @@ def bare_form(folder: Path) -> Form:
     notebook, url = bare_notebook.create(folder)
 
     async def ready(page: Page) -> None:
-        await page.get_by_placeholder("Your idea").wait_for(timeout=LOAD_MS)
+        await page.get_by_placeholder("Your idea").wait_for()
 
-    submit = lambda page: page.get_by_role("button", name="Submit")  # noqa: E731
-    return Form("bare", notebook, url, "sub", submit,
-                lambda page: page.get_by_placeholder("Your idea"), submit, ready)  # fmt: skip
+    async def settled(page: Page) -> None:
+        await expect(page.get_by_text("Thanks!")).to_be_visible(timeout=LOAD_MS)
+
+    def submit(page: Page) -> Locator:
+        return page.get_by_role("button", name="Submit")
+
+    return Form(
+        "bare", notebook, url, table="sub", first_control=submit,
+        box=lambda page: page.get_by_placeholder("Your idea"), send=submit,
+        get_ready=ready, settled=settled,
+    )  # fmt: skip
 
 
 def participant_form(folder: Path) -> Form:
@@ -99,20 +115,27 @@ def participant_form(folder: Path) -> Form:
     demo.load(url)
     code = demo.demo_code("bc-live")
 
+    def box(page: Page) -> Locator:
+        return page.get_by_label("Your idea or comment")
+
     async def join_and_consent(page: Page) -> None:
         await page.get_by_label("Session code").fill(code)
         await page.get_by_role("button", name="Join", exact=True).click()
         await page.get_by_role("checkbox", name=AGREE).check()
         await page.get_by_role("button", name="Continue").click()
         await page.get_by_role("button", name=NOTED).click()
-        await page.get_by_label("Your idea or comment").wait_for()
+        await box(page).wait_for()
+
+    async def settled(page: Page) -> None:
+        # The row is committed before the kernel clears the box; typing the next text
+        # before that echo arrives would have it wiped (no person types that fast).
+        await expect(box(page)).to_have_value("", timeout=LOAD_MS)
 
     return Form(
-        "participant", serve.PARTICIPANT_NOTEBOOK, url, "contributions",
-        lambda page: page.get_by_role("button", name="Join", exact=True),
-        lambda page: page.get_by_label("Your idea or comment"),
-        lambda page: page.get_by_role("button", name="Send"),
-        join_and_consent,
+        "participant", serve.PARTICIPANT_NOTEBOOK, url, table="contributions",
+        first_control=lambda page: page.get_by_role("button", name="Join", exact=True),
+        box=box, send=lambda page: page.get_by_role("button", name="Send"),
+        get_ready=join_and_consent, settled=settled,
     )  # fmt: skip
 
 
@@ -157,9 +180,12 @@ async def round_trip(page: Page, form: Form, text: str) -> float:
     await form.send(page).click()
     while not form.saved(text):
         if time.perf_counter() - start > LOAD_MS / 1000:
-            raise RuntimeError(f"{form.name}: a submit was never committed")
+            shown = (await page.inner_text("body"))[-400:]
+            raise RuntimeError(f"{form.name}: {text!r} was never committed; page ends {shown!r}")
         await asyncio.sleep(0.005)
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    await form.settled(page)
+    return took
 
 
 async def kernel_id(page: Page) -> str:
@@ -226,10 +252,12 @@ async def quiet_loads(browser: Browser, server: serve.Server, form: Form) -> lis
 
 async def single(browser: Browser, form: Form, folder: Path) -> Single:
     with served(form, folder) as server:
+        note(f"{form.name}: single participant")
         url = server.participant_url
         await procs.wait_quiet(pid(server), POOL, timeout=60)
         assets, browser_bytes = await first_look(browser, url, form)
         tti = await quiet_loads(browser, server, form)
+        note(f"{form.name}: bytes and submits")
         gzip = await phones.load_page(url, assets, gzip=True)
         identity = await phones.load_page(url, assets, gzip=False)
         await procs.wait_quiet(pid(server), timeout=30)
@@ -290,6 +318,7 @@ async def settle(server: serve.Server) -> None:
 
 async def burst(browser: Browser, form: Form, folder: Path, assets: Sequence[str]) -> Burst:
     with served(form, folder) as server:
+        note(f"{form.name}: burst of {CROWD}")
         url = server.participant_url
         waiting = await new_page(browser)
         await waiting.goto(url, wait_until="commit")
@@ -299,6 +328,7 @@ async def burst(browser: Browser, form: Form, folder: Path, assets: Sequence[str
         await settle(server)
         loads, tti, trips = await arrive_together(browser, server, form, assets, waiting)
         await settle(server)
+        note(f"{form.name}: {RELOADS} reloads, then memory")
         reloads = await phones.trickle(url, assets, RELOADS, RELOAD_SPREAD)
         await settle(server)
         memory = procs.memory(pid(server))
@@ -389,7 +419,6 @@ def failures(results: dict[str, tuple[Single, Burst]]) -> int:
 
 
 async def main() -> None:
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-participant-") as tmp:
         folder = Path(tmp)
         forms = [bare_form(folder), participant_form(folder)]
@@ -406,7 +435,7 @@ async def main() -> None:
     print(f"pool {POOL}, fill_delay {FILL_DELAY} s, gzip, Chromium {PHONE['width']} px wide; "
           f"{LOADS} loads, {SUBMITS} submits, burst {CROWD}, {RELOADS} reloads")  # fmt: skip
     print("\n".join(table(results)))
-    print(f"HTTP failures: {failures(results)}; took {time.monotonic() - started:.0f} s")
+    print(f"HTTP failures: {failures(results)}; took {time.monotonic() - STARTED:.0f} s")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ Facilitators get JupyterLab on another port over `notebooks/`, behind a generate
 secret that is part of the printed URL. Both listen on 127.0.0.1 unless told otherwise.
 """
 
+import ctypes
 import os
 import secrets
 import signal
@@ -34,6 +35,7 @@ CULL_IDLE_SECONDS = 3600
 CULL_INTERVAL_SECONDS = 300
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
 STOP_SECONDS = 15
+PR_SET_PDEATHSIG = 1
 POOL_FILLED = "is filled with"  # Voilà's log line once the preheated pool is full
 
 
@@ -133,12 +135,19 @@ class Server:
         self.stop()
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send SIGTERM to the server if `serve` itself is killed,
+    so a crashed or killed `serve` (or test run) leaves no servers and kernels behind."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _spawn(args: list[str], env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
     # A new session: Ctrl-C in the terminal reaches `serve` only, which then stops the
     # servers in order, instead of JupyterLab asking "Shutdown this server (y/[n])?".
     return subprocess.Popen(
         [sys.executable, *args], env=env, stdin=subprocess.DEVNULL, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
+        stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
     )  # fmt: skip
 
 

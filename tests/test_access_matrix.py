@@ -33,6 +33,7 @@ from codesign import (
     review,
     sessions,
     subjects,
+    themes,
     tracker,
     votes,
 )
@@ -213,6 +214,10 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         ),
         advisory_reader,
     ),
+    "themes.saved (session)": (
+        lambda a, t, url, out: _seen(themes.saved(t.code, a, url)),
+        exporter,
+    ),
     "tracker.items": (lambda a, t, url, out: _seen(tracker.items(url, a)), advisory_reader),
     "tracker.members": (lambda a, t, url, out: _seen(tracker.members(url, a)), advisory_reader),
 }
@@ -235,7 +240,7 @@ WRITES = {
     "toolkit.seed", "toolkit.add_section", "toolkit.rename", "toolkit.add_version",
     "toolkit.mark_final",
 }  # fmt: skip
-ALIASES = {"frames.all_tables": "codesign.tables"}
+ALIASES = {"frames.all_tables": "codesign.tables", "themes.current": "themes.saved"}
 # Functions handed a `Scope` that `exports.export` (or `review.load`) built after checking
 # the actor; `exports.rows.contribution_rows` and `exports.tables.build` filter it again.
 SCOPE_HELPERS = {
@@ -270,7 +275,6 @@ KNOWN_UNGUARDED = {
     "components.unclustered": "contribution ids of a session",
     "feed.counts": "contributions per pseudonym in a session",
     "lifecycle.history": "a feedback item's moves, with the advisory lead's rationale",
-    "themes.saved": "a scope's saved theme table",
 }
 
 

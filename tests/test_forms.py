@@ -150,7 +150,7 @@ def test_counter_shows_the_limit(demo_sqlite: str) -> None:
 
 
 def test_a_database_failure_says_not_saved_and_keeps_the_text(
-    demo_sqlite: str, monkeypatch: pytest.MonkeyPatch
+    demo_sqlite: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = new_app(demo_sqlite)
     join(app, "bc-live")
@@ -158,13 +158,15 @@ def test_a_database_failure_says_not_saved_and_keeps_the_text(
     view.box.value = "Keep me"
 
     def locked(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
+        statement = f"INSERT ... {view.box.value!r}"  # as SQLAlchemy quotes parameters
+        raise OperationalError(statement, {}, Exception("database is locked"))
 
     with monkeypatch.context() as patch:
         patch.setattr(store, "write", locked)
         view.send.click()
     assert view.status.text == guard.NOT_SAVED and view.box.value == "Keep me"
     assert view.status.kind == "error" and not view.send.disabled
+    assert "OperationalError" in caplog.text and "Keep me" not in caplog.text
     view.send.click()  # trying again works at once
     assert [c.text for c in contributions.own(app.ctx.session_id, app.ctx.participant_id,
                                               demo_sqlite)] == ["Keep me"]  # fmt: skip

@@ -11,6 +11,7 @@ second message the kernel receives once the first is done) is ignored.
 import html
 import logging
 import time
+import traceback
 from collections.abc import Callable
 from typing import Literal
 
@@ -76,8 +77,11 @@ def run_guarded(
         return True
     except CodesignError as exc:
         status.show(ctx.tr, exc.message, "error", **getattr(exc, "values", {}))
-    except Exception:
-        log.exception("A participant form action failed")
+    except Exception as exc:
+        # The type and the frames only: a database error's message can quote the
+        # participant's words, and the server log is no place for them.
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        log.error("A participant form action failed: %s\n%s", type(exc).__name__, frames)
         status.show(ctx.tr, failure, "error")
     return False
 
