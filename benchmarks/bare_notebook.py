@@ -1,8 +1,8 @@
 """The baseline: a bare one-widget Voilà notebook that writes to SQLite.
 
-A Text, a Button and a Label; the click INSERTs a row and commits. It is what any Voilà
-form costs, so the participant form's figures are read against it (the same notebook as
-the one measured in /work/shared/voila-stack.md §3). Generated at run time, never shipped.
+A Text, a Button and a Label; the click INSERTs a row, commits, and says what it saved.
+It is what any Voilà form costs, so the participant form's figures are read against it
+(the notebook measured in /work/shared/voila-stack.md §3). Generated at run time only.
 """
 
 import sqlite3
@@ -23,7 +23,7 @@ status = widgets.Label()
 
 def save(_):
     db.execute("INSERT INTO sub (text) VALUES (?)", (text.value,))
-    status.value = "Thanks!"
+    status.value = f"Saved: {text.value}"
 
 button.on_click(save)
 widgets.VBox([text, button, status])"""

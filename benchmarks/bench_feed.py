@@ -2,12 +2,13 @@
 
 Run: .venv/bin/python benchmarks/bench_feed.py
 
-Forty worker processes (Voilà runs one kernel process per participant), enrolled in the
-demo's live session and started beforehand, submit contributions through `contributions.submit` at random
-intervals, noting the wall-clock time each call returned (the row is committed by
-then). The main process runs `feed.Feed` under `feed.Poller` at its usual half second
-and notes when each contribution is first seen. Latency = seen − committed; goal:
-p95 ≤ 1 s. Runs on SQLite, then on PostgreSQL when tests/pgserver.py can start one.
+Forty worker processes (Voilà runs one kernel process per participant), enrolled in
+the demo's live session and started beforehand, submit contributions through
+`contributions.submit` at random intervals, noting the wall-clock time each call
+returned (the row is committed by then). The main process runs `feed.Feed` under
+`feed.Poller` at its usual half second and notes when each contribution is first
+seen. Latency = seen − committed; goal: p95 ≤ 1 s. Runs on SQLite, then on
+PostgreSQL when tests/pgserver.py can start one.
 """
 
 import multiprocessing as mp

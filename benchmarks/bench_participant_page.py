@@ -58,6 +58,7 @@ CROWD = 40
 RELOADS = 20
 RELOAD_SPREAD = 5.0
 BATCH_SECONDS = FILL_DELAY - 3  # start no load later than this after a batch's first
+PAUSE = 0.2  # seconds between one submit's end and typing the next, as a person would
 AGREE = "I agree to take part and for what I write and my votes to be used to design the programme."
 NOTED = "I have noted my code — continue"
 MB = 1024 * 1024
@@ -81,7 +82,10 @@ class Form:
     box: Callable[[Page], Locator]
     send: Callable[[Page], Locator]
     get_ready: Callable[[Page], Awaitable[None]]  # from a loaded page to a form to submit
-    settled: Callable[[Page], Awaitable[None]]  # after a commit, until the form is ready again
+    # After a commit, until the kernel has finished the click: ipywidgets holds back a
+    # value update while an earlier message is unanswered but sends a click at once, so
+    # typing the next text too early would let the click overtake it.
+    settled: Callable[[Page, str], Awaitable[None]]
 
     def saved(self, text: str) -> bool:
         path = self.db_url.removeprefix("sqlite:///")
@@ -96,8 +100,8 @@ def bare_form(folder: Path) -> Form:
     async def ready(page: Page) -> None:
         await page.get_by_placeholder("Your idea").wait_for()
 
-    async def settled(page: Page) -> None:
-        await expect(page.get_by_text("Thanks!")).to_be_visible(timeout=LOAD_MS)
+    async def settled(page: Page, text: str) -> None:
+        await expect(page.get_by_text(f"Saved: {text}")).to_be_visible(timeout=LOAD_MS)
 
     def submit(page: Page) -> Locator:
         return page.get_by_role("button", name="Submit")
@@ -126,10 +130,8 @@ def participant_form(folder: Path) -> Form:
         await page.get_by_role("button", name=NOTED).click()
         await box(page).wait_for()
 
-    async def settled(page: Page) -> None:
-        # The row is committed before the kernel clears the box; typing the next text
-        # before that echo arrives would have it wiped (no person types that fast).
-        await expect(box(page)).to_have_value("", timeout=LOAD_MS)
+    async def settled(page: Page, _text: str) -> None:
+        await expect(box(page)).to_have_value("", timeout=LOAD_MS)  # cleared after the save
 
     return Form(
         "participant", serve.PARTICIPANT_NOTEBOOK, url, table="contributions",
@@ -184,7 +186,8 @@ async def round_trip(page: Page, form: Form, text: str) -> float:
             raise RuntimeError(f"{form.name}: {text!r} was never committed; page ends {shown!r}")
         await asyncio.sleep(0.005)
     took = time.perf_counter() - start
-    await form.settled(page)
+    await form.settled(page, text)
+    await asyncio.sleep(PAUSE)
     return took
 
 
@@ -215,8 +218,13 @@ async def first_look(browser: Browser, url: str, form: Form) -> tuple[list[str],
     await cdp.send("Network.enable")
     received: list[int] = []
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
-    assets: list[str] = []
-    page.on("response", lambda r: assets.append(r.url) if is_asset(r, url) else None)
+    assets: list[str] = []  # as paths: the burst's server listens on another port
+
+    def seen(response: Response) -> None:
+        if is_asset(response, url):
+            assets.append(response.url.removeprefix(url))
+
+    page.on("response", seen)
     await time_to_interactive(page, url, form)
     await page.wait_for_load_state("networkidle")
     await page.context.close()

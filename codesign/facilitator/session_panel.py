@@ -33,12 +33,13 @@ def qr_svg(data: str) -> str:
     maker = qrcode.QRCode(box_size=10, border=2, image_factory=SvgPathImage)
     maker.add_data(data)
     svg = maker.make_image().to_string(encoding="unicode")
-    return svg if isinstance(svg, str) else svg.decode()
+    text = svg if isinstance(svg, str) else svg.decode()
+    return text.replace("<svg ", "<svg style='width:100%;height:auto' ", 1)
 
 
 def join_code_html(code: str, size: str = "5em") -> str:
     return (
-        f"<div style='font-size:{size};font-weight:700;letter-spacing:0.1em;"
+        f"<div style='font-size:{size};font-weight:700;letter-spacing:0.1em;line-height:1.1;"
         f"font-family:monospace'>{esc(display_join_code(code))}</div>"
     )
 
@@ -109,7 +110,9 @@ class SessionPanel:
         self._wire()
         self.widget = widgets.VBox(
             [
-                widgets.HBox([widgets.VBox([widgets.HTML("Join code"), self.code]), self.qr]),
+                widgets.HBox(
+                    [widgets.VBox([widgets.HTML("<b>Join code</b>"), self.code]), self.qr]
+                ),
                 self.timer,
                 self.state,
                 widgets.HBox([self.phase, self.open_phase, self.close_phase]),
