@@ -1,23 +1,23 @@
 """The participant page against a bare one-widget Voilà notebook, served the same way.
 
-Run: .venv/bin/python benchmarks/bench_participant_page.py   (about 5–6 minutes)
+Run: .venv/bin/python benchmarks/bench_participant_page.py   (about 5 minutes)
 
 Both notebooks are served by `codesign.serve.start` with the settings `codesign serve`
 uses (codesign template, gzip, preheated pool of 50, fill_delay 10, culling), one after
-the other on the same machine in the same run, so every participant figure is printed
-beside the bare notebook's. Per notebook:
+the other in the same run, so every participant figure is printed beside the bare
+notebook's. For each notebook, on a fresh server once its pool has run the notebook:
 
-1. single participant (fresh server): 10 loads in Debian Chromium, each in a fresh
-   browser context, timed from navigation until `click(trial=True)` succeeds on the first
-   control (Join / Submit). Loads come in batches that end before the first pool refill
-   fires, and the server is left to finish its refills between batches, so each load
-   meets a quiet server. Then bytes per page load (the browser's own count through the
-   DevTools protocol, and an HTTP client with and without `Accept-Encoding: gzip`), and
-   10 submits: click → row committed, seen by polling the database.
-2. burst (fresh server): one participant joins and waits on the form; then 39 simulated
-   phones (page + all assets, 6 requests at a time) and one real browser arrive at the
-   same instant while the waiting participant keeps submitting. Then 20 reloads over
-   5 s, and once the pool has refilled, the memory of the server and its kernels.
+1. one participant opens the page in Debian Chromium (its assets and the bytes the
+   browser received are noted), gets to the form, and stays there;
+2. 39 simulated phones (page + all assets, 6 requests at a time) and one real browser
+   arrive at the same instant, while the participant from 1. keeps submitting
+   (click → row committed, seen by polling the database from here);
+3. 20 reloads over 5 s (HTTP level); once the pool has refilled, the memory of the
+   server and of every kernel, read from /proc;
+4. one participant at a time: 10 loads, each in a fresh browser context, timed from
+   navigation until `click(trial=True)` succeeds on the first control (Join / Submit),
+   in batches that end before the first pool refill fires, so each meets an idle
+   server; a page load's bytes over HTTP with and without gzip; 10 submits alone.
 
 Goals (issue 3): TTI ≤ 1.3× bare; burst p95 all-assets ≤ 4.5 s and the real browser
 interactive ≤ 2 s; ≤ 70 MB RSS per kernel; ≤ 1.5 MB per page load.
@@ -39,7 +39,15 @@ from urllib.parse import urlsplit
 import bare_notebook
 import phones
 import server_processes as procs
-from playwright.async_api import Browser, Locator, Page, Response, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    Locator,
+    Page,
+    Response,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 
 from codesign import demo, migrations, serve
 
@@ -48,7 +56,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 LOAD_MS = 60_000
 POOL = serve.DEFAULT_POOL
 FILL_DELAY = serve.FILL_DELAY_SECONDS
@@ -58,6 +66,7 @@ CROWD = 40
 RELOADS = 20
 RELOAD_SPREAD = 5.0
 BATCH_SECONDS = FILL_DELAY - 3  # start no load later than this after a batch's first
+SETTLE_SECONDS = 120
 PAUSE = 0.2  # seconds between one submit's end and typing the next, as a person would
 AGREE = "I agree to take part and for what I write and my votes to be used to design the programme."
 NOTED = "I have noted my code — continue"
@@ -146,17 +155,24 @@ def participant_form(folder: Path) -> Form:
 
 @contextmanager
 def served(form: Form, folder: Path) -> Iterator[serve.Server]:
-    """`codesign serve`'s Voilà (no facilitator server) with its pool full."""
+    """`codesign serve`'s Voilà for this notebook (no facilitator server)."""
     server = serve.start(form.db_url, port=0, pool=POOL, fill_delay=FILL_DELAY,
                          facilitator=False, notebook=form.notebook,
-                         log_path=folder / f"{form.name}-{time.time_ns()}.log")  # fmt: skip
+                         log_path=folder / f"{form.name}.log")  # fmt: skip
     with server:
-        server.wait_until_warm(timeout=180)
         yield server
 
 
 def pid(server: serve.Server) -> int:
     return server.processes[0].pid
+
+
+async def settle(server: serve.Server, kernels: int = 0, refills: bool = True) -> None:
+    """Let the pool refills `fill_delay` after the last arrival start, then finish."""
+    if refills:
+        await asyncio.sleep(FILL_DELAY + 0.5)
+    if not await procs.wait_quiet(pid(server), kernels, timeout=SETTLE_SECONDS):
+        note(f"the server was still busy after {SETTLE_SECONDS} s; measuring anyway")
 
 
 async def new_page(browser: Browser) -> Page:
@@ -211,14 +227,13 @@ def is_asset(response: Response, url: str) -> bool:
     )
 
 
-async def first_look(browser: Browser, url: str, form: Form) -> tuple[list[str], int]:
-    """One load that lists the page's assets and counts bytes as the browser received them."""
-    page = await new_page(browser)
+async def first_look(page: Page, url: str, form: Form) -> tuple[list[str], int]:
+    """Load the page, listing its assets and counting bytes as the browser received them."""
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("Network.enable")
     received: list[int] = []
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
-    assets: list[str] = []  # as paths: the burst's server listens on another port
+    assets: list[str] = []  # as paths under the page's URL
 
     def seen(response: Response) -> None:
         if is_asset(response, url):
@@ -227,67 +242,42 @@ async def first_look(browser: Browser, url: str, form: Form) -> tuple[list[str],
     page.on("response", seen)
     await time_to_interactive(page, url, form)
     await page.wait_for_load_state("networkidle")
-    await page.context.close()
+    await cdp.detach()
     return assets, sum(received)
 
 
-# --- the two phases -----------------------------------------------------------------------
+# --- one notebook, end to end -----------------------------------------------------------
 
 
 @dataclass
-class Single:
+class Figures:
+    ready_after: float  # serve.start → the pool has run the notebook and the server is idle
     assets: list[str]
     browser_bytes: int
-    tti: list[float]
+    loads: list[phones.Load]  # the burst's simulated phones
+    browser_tti: float  # the real browser among them
+    burst_submits: list[float]
+    reloads: list[phones.Load]
+    memory: procs.Memory
+    joined_rss: float  # the kernel of a participant who joined and kept submitting
+    tti: list[float]  # one participant at a time
     gzip: phones.Load
     identity: phones.Load
-    submits: list[float]
+    submits: list[float]  # one participant alone
 
 
 async def quiet_loads(browser: Browser, server: serve.Server, form: Form) -> list[float]:
-    """LOADS page loads, each meeting a server with no pool refill under way."""
+    """LOADS page loads in fresh contexts, each meeting a server with no refill under way."""
     times: list[float] = []
     while len(times) < LOADS:
-        await procs.wait_quiet(pid(server), timeout=30)
+        await settle(server, refills=False)
         batch_start = time.monotonic()
         while len(times) < LOADS and time.monotonic() - batch_start < BATCH_SECONDS:
             page = await new_page(browser)
             times.append(await time_to_interactive(page, server.participant_url, form))
             await page.context.close()
-        await asyncio.sleep(max(0.0, batch_start + BATCH_SECONDS + 3.5 - time.monotonic()))
+        await asyncio.sleep(max(0.0, batch_start + FILL_DELAY + 0.5 - time.monotonic()))
     return times
-
-
-async def single(browser: Browser, form: Form, folder: Path) -> Single:
-    with served(form, folder) as server:
-        note(f"{form.name}: single participant")
-        url = server.participant_url
-        await procs.wait_quiet(pid(server), POOL, timeout=60)
-        assets, browser_bytes = await first_look(browser, url, form)
-        tti = await quiet_loads(browser, server, form)
-        note(f"{form.name}: bytes and submits")
-        gzip = await phones.load_page(url, assets, gzip=True)
-        identity = await phones.load_page(url, assets, gzip=False)
-        await procs.wait_quiet(pid(server), timeout=30)
-        page = await new_page(browser)
-        await page.goto(url, wait_until="commit")
-        await form.get_ready(page)
-        trips = [
-            await round_trip(page, form, f"alone {n} {time.time_ns()}") for n in range(SUBMITS)
-        ]
-        await page.context.close()
-    return Single(assets, browser_bytes, tti, gzip, identity, trips)
-
-
-@dataclass
-class Burst:
-    loads: list[phones.Load]
-    browser_tti: float
-    submits: list[float]
-    reloads: list[phones.Load]
-    memory: procs.Memory
-    joined_rss: float  # the kernel of a participant who joined and submitted
-    kernels: int
 
 
 async def submit_until(page: Page, form: Form, done: asyncio.Event) -> list[float]:
@@ -298,10 +288,9 @@ async def submit_until(page: Page, form: Form, done: asyncio.Event) -> list[floa
 
 
 async def arrive_together(
-    browser: Browser, server: serve.Server, form: Form, assets: Sequence[str], waiting: Page
+    browser: Browser, url: str, form: Form, assets: Sequence[str], waiting: Page
 ) -> tuple[list[phones.Load], float, list[float]]:
     """CROWD − 1 phones and one browser at the same instant; `waiting` submits meanwhile."""
-    url = server.participant_url
     arriving = await new_page(browser)
     done = asyncio.Event()
 
@@ -318,32 +307,39 @@ async def arrive_together(
     return loads, tti, trips
 
 
-async def settle(server: serve.Server) -> None:
-    """Let the refills `fill_delay` after the last arrival start, then finish."""
-    await asyncio.sleep(FILL_DELAY + 0.5)
-    await procs.wait_quiet(pid(server), timeout=90)
-
-
-async def burst(browser: Browser, form: Form, folder: Path, assets: Sequence[str]) -> Burst:
+async def measure(browser: Browser, form: Form, folder: Path) -> Figures:
+    """Burst, reloads and memory first (on a fresh pool), then one participant at a time."""
+    started = time.monotonic()
     with served(form, folder) as server:
-        note(f"{form.name}: burst of {CROWD}")
         url = server.participant_url
-        waiting = await new_page(browser)
-        await waiting.goto(url, wait_until="commit")
+        await settle(server, POOL, refills=False)
+        ready_after = time.monotonic() - started
+        note(f"{form.name}: pool ready after {ready_after:.0f} s; one participant joins")
+        waiting = await new_page(browser)  # stays open, joined, for the whole run
+        assets, browser_bytes = await first_look(waiting, url, form)
         await form.get_ready(waiting)
         await round_trip(waiting, form, f"warm {time.time_ns()}")
-        joined = await kernel_id(waiting)
         await settle(server)
-        loads, tti, trips = await arrive_together(browser, server, form, assets, waiting)
+        note(f"{form.name}: {CROWD} arrive at once")
+        loads, tti, burst_trips = await arrive_together(browser, url, form, assets, waiting)
         await settle(server)
         note(f"{form.name}: {RELOADS} reloads, then memory")
         reloads = await phones.trickle(url, assets, RELOADS, RELOAD_SPREAD)
         await settle(server)
         memory = procs.memory(pid(server))
-        kernel = procs.kernel_process(pid(server), joined)
+        kernel = procs.kernel_process(pid(server), await kernel_id(waiting))
         joined_rss = procs.rss_mb(kernel) if kernel else math.nan
+        note(f"{form.name}: {LOADS} single loads, bytes, {SUBMITS} submits")
+        single = await quiet_loads(browser, server, form)
+        gzip = await phones.load_page(url, assets, gzip=True)
+        identity = await phones.load_page(url, assets, gzip=False)
+        await settle(server)
+        trips = [
+            await round_trip(waiting, form, f"alone {n} {time.time_ns()}") for n in range(SUBMITS)
+        ]
         await waiting.context.close()
-    return Burst(loads, tti, trips, reloads, memory, joined_rss, len(memory.kernel_rss))
+    return Figures(ready_after, assets, browser_bytes, loads, tti, burst_trips, reloads, memory,
+                   joined_rss, single, gzip, identity, trips)  # fmt: skip
 
 
 # --- the table ------------------------------------------------------------------------
@@ -362,52 +358,53 @@ def med(values: Sequence[float]) -> float:
 @dataclass(frozen=True)
 class Row:
     label: str
-    value: Callable[[Single, Burst], float]
+    value: Callable[[Figures], float]
     unit: str
     goal: str = ""
     met: Callable[[float, float], bool] | None = None  # (participant, bare) → goal met
 
 
 ROWS = [
-    Row("single: navigation → interactive, median", lambda s, b: med(s.tti), "s",
+    Row("single: navigation → interactive, median", lambda f: med(f.tti), "s",
         "≤ 1.3× bare", lambda p, bare: p <= 1.3 * bare),
-    Row("single: navigation → interactive, max", lambda s, b: max(s.tti), "s"),
-    Row("burst 40: all assets, median", lambda s, b: med([x.all_done for x in b.loads]), "s"),
-    Row("burst 40: all assets, p95", lambda s, b: p95([x.all_done for x in b.loads]), "s",
+    Row("single: navigation → interactive, max", lambda f: max(f.tti), "s"),
+    Row("burst 40: all assets, median", lambda f: med([x.all_done for x in f.loads]), "s"),
+    Row("burst 40: all assets, p95", lambda f: p95([x.all_done for x in f.loads]), "s",
         "≤ 4.5 s", lambda p, bare: p <= 4.5),
-    Row("burst 40: HTML done, median", lambda s, b: med([x.html_done for x in b.loads]), "s"),
-    Row("burst 40: real browser interactive", lambda s, b: b.browser_tti, "s",
+    Row("burst 40: HTML done, median", lambda f: med([x.html_done for x in f.loads]), "s"),
+    Row("burst 40: real browser interactive", lambda f: f.browser_tti, "s",
         "≤ 2 s", lambda p, bare: p <= 2.0),
-    Row("submit alone: median", lambda s, b: med(s.submits), "s"),
-    Row("submit alone: p95", lambda s, b: p95(s.submits), "s"),
-    Row("submit during burst: median", lambda s, b: med(b.submits), "s"),
-    Row("submit during burst: p95", lambda s, b: p95(b.submits), "s"),
-    Row("submits during burst (count)", lambda s, b: len(b.submits), ""),
-    Row("20 reloads over 5 s: all assets, p95", lambda s, b: p95([x.all_done for x in b.reloads]),
+    Row("submit alone: median", lambda f: med(f.submits), "s"),
+    Row("submit alone: p95", lambda f: p95(f.submits), "s"),
+    Row("submit during burst: median", lambda f: med(f.burst_submits), "s"),
+    Row("submit during burst: p95", lambda f: p95(f.burst_submits), "s"),
+    Row("submits during burst (count)", lambda f: len(f.burst_submits), ""),
+    Row("20 reloads over 5 s: all assets, p95", lambda f: p95([x.all_done for x in f.reloads]),
         "s"),
-    Row("kernel RSS, median over all", lambda s, b: b.memory.median_kernel_rss, "MB",
+    Row("kernel RSS, median over all", lambda f: f.memory.median_kernel_rss, "MB",
         "≤ 70 MB", lambda p, bare: p <= 70),
-    Row("kernel RSS, joined + submitted", lambda s, b: b.joined_rss, "MB",
+    Row("kernel RSS, joined + submitting", lambda f: f.joined_rss, "MB",
         "≤ 70 MB", lambda p, bare: p <= 70),
-    Row("kernel PSS, median over all", lambda s, b: med(b.memory.kernel_pss), "MB"),
-    Row("voila server RSS", lambda s, b: b.memory.server_rss, "MB"),
-    Row("kernels after 40 joins + 20 reloads", lambda s, b: b.kernels, ""),
-    Row("server total RSS (voila + kernels)", lambda s, b: b.memory.total_rss / 1024, "GB"),
-    Row("server total PSS (voila RSS + kernels)", lambda s, b: b.memory.total_pss / 1024, "GB"),
-    Row("page load, browser (DevTools count)", lambda s, b: s.browser_bytes / MB, "MB",
+    Row("kernel PSS, median over all", lambda f: med(f.memory.kernel_pss), "MB"),
+    Row("voila server RSS", lambda f: f.memory.server_rss, "MB"),
+    Row("kernels after 40 joins + 20 reloads", lambda f: len(f.memory.kernel_rss), ""),
+    Row("server total RSS (voila + kernels)", lambda f: f.memory.total_rss / 1024, "GB"),
+    Row("server total PSS (voila RSS + kernels)", lambda f: f.memory.total_pss / 1024, "GB"),
+    Row("pool of 50 ready after start", lambda f: f.ready_after, "s"),
+    Row("page load, browser (DevTools count)", lambda f: f.browser_bytes / MB, "MB",
         "≤ 1.5 MB", lambda p, bare: p <= 1.5),
-    Row("page load, HTTP gzip", lambda s, b: s.gzip.wire_bytes / MB, "MB",
+    Row("page load, HTTP gzip", lambda f: f.gzip.wire_bytes / MB, "MB",
         "≤ 1.5 MB", lambda p, bare: p <= 1.5),
-    Row("page load, HTTP identity", lambda s, b: s.identity.wire_bytes / MB, "MB"),
-    Row("requests per page load (assets + page)", lambda s, b: len(s.assets) + 1, ""),
+    Row("page load, HTTP identity", lambda f: f.identity.wire_bytes / MB, "MB"),
+    Row("requests per page load (assets + page)", lambda f: len(f.assets) + 1, ""),
 ]  # fmt: skip
 
 
-def table(results: dict[str, tuple[Single, Burst]]) -> list[str]:
+def table(results: dict[str, Figures]) -> list[str]:
     bare, part = results["bare"], results["participant"]
     lines = [f"{'figure':<42} {'bare':>8} {'participant':>12} {'ratio':>6}  goal"]
     for row in ROWS:
-        b, p = row.value(*bare), row.value(*part)
+        b, p = row.value(bare), row.value(part)
         verdict = "" if row.met is None else ("ok" if row.met(p, b) else "MISSED")
         ratio = f"{p / b:6.2f}" if b else "     –"
         lines.append(
@@ -417,12 +414,12 @@ def table(results: dict[str, tuple[Single, Burst]]) -> list[str]:
     return lines
 
 
-def failures(results: dict[str, tuple[Single, Burst]]) -> int:
+def failures(results: dict[str, Figures]) -> int:
     """HTTP errors seen by any simulated phone (a figure from failed loads means nothing)."""
     return sum(
         load.failures
-        for single_, burst_ in results.values()
-        for load in [single_.gzip, single_.identity, *burst_.loads, *burst_.reloads]
+        for f in results.values()
+        for load in [f.gzip, f.identity, *f.loads, *f.reloads]
     )
 
 
@@ -433,13 +430,8 @@ async def main() -> None:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM,
                                                        args=CHROMIUM_ARGS)  # fmt: skip
-            singles = {form.name: await single(browser, form, folder) for form in forms}
-            bursts = {
-                form.name: await burst(browser, form, folder, singles[form.name].assets)
-                for form in forms
-            }
+            results = {form.name: await measure(browser, form, folder) for form in forms}
             await browser.close()
-    results = {name: (singles[name], bursts[name]) for name in singles}
     print(f"pool {POOL}, fill_delay {FILL_DELAY} s, gzip, Chromium {PHONE['width']} px wide; "
           f"{LOADS} loads, {SUBMITS} submits, burst {CROWD}, {RELOADS} reloads")  # fmt: skip
     print("\n".join(table(results)))

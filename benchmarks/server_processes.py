@@ -91,18 +91,21 @@ def cpu_seconds(server_pid: int) -> float:
     return total
 
 
-async def wait_quiet(server_pid: int, kernels_at_least: int = 0, timeout: float = 40) -> float:
-    """Wait until the pool has refilled to `kernels_at_least` and the tree is idle.
+async def wait_quiet(server_pid: int, kernels_at_least: int = 0, timeout: float = 40) -> bool:
+    """Wait until there are `kernels_at_least` kernels and the tree is idle; False if never.
 
-    Voilà refills its pool `fill_delay` seconds after a kernel is taken, so a measurement
-    that starts too soon would share the 2 cores with kernel start-ups. Returns the wait.
+    A pool kernel counts as started (Voilà logs the pool "filled") before it has run the
+    notebook, and Voilà refills its pool `fill_delay` seconds after a kernel is taken, so
+    a measurement that starts too soon would share the 2 cores with notebook runs.
     """
-    start = time.monotonic()
+    deadline = time.monotonic() + timeout
     quiet_windows = 0
-    while time.monotonic() - start < timeout and quiet_windows < 2:
+    while quiet_windows < 2:
+        if time.monotonic() > deadline:
+            return False
         before = cpu_seconds(server_pid)
         await asyncio.sleep(QUIET_WINDOW)
         busy = (cpu_seconds(server_pid) - before) / QUIET_WINDOW
         enough = len(kernels(server_pid)) >= kernels_at_least
         quiet_windows = quiet_windows + 1 if busy < QUIET_SHARE and enough else 0
-    return time.monotonic() - start
+    return True
