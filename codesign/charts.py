@@ -42,7 +42,7 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _styled(fn: Callable[P, Figure]) -> Callable[P, Figure]:
+def styled(fn: Callable[P, Figure]) -> Callable[P, Figure]:
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with _style():
@@ -61,7 +61,7 @@ def _figure(figsize: tuple[float, float]) -> Figure:
     return fig
 
 
-@_styled
+@styled
 def support_chart(comparisons: list[Comparison]) -> Figure:
     """Share of people supporting each component, per group, with 95 % intervals.
 
@@ -96,7 +96,7 @@ def support_chart(comparisons: list[Comparison]) -> Figure:
     return fig
 
 
-@_styled
+@styled
 def participation_chart(balance: Balance) -> Figure:
     """Each role's share of people, contributions and votes, side by side."""
     fig = _figure((8, 0.6 * max(len(balance.roles), 2) + 1.2))
@@ -115,7 +115,7 @@ def participation_chart(balance: Balance) -> Figure:
     return fig
 
 
-@_styled
+@styled
 def timeline_chart(activity: list[SessionActivity]) -> Figure:
     """Cumulative contributions against minutes into each session."""
     fig = _figure((8, 4))

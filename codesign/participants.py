@@ -9,6 +9,7 @@ recorded as consented outside codesign, with the importer and file as provenance
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codesign import events, store
@@ -25,6 +26,7 @@ ROLES = (
     "advisory_member",
 )
 LANGUAGES = ("en", "ur", "bn", "pa", "gu", "hi")
+ENROL_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,16 @@ def enrol(
             withdrawal_code=code,
         )
 
-    p = store.write(apply, url)
-    return Enrolment(p.id, group_id, p.pseudonym, code)
+    for attempt in range(ENROL_ATTEMPTS):
+        try:
+            p = store.write(apply, url)
+            return Enrolment(p.id, group_id, p.pseudonym, code)
+        except IntegrityError:
+            # Two people drew the same pseudonym at the same moment (PostgreSQL does not
+            # serialise writers as SQLite does): draw again.
+            if attempt == ENROL_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def find_or_import(

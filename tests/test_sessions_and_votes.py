@@ -126,3 +126,14 @@ def test_ballot_leaves_out_flagged_proposals(store_url: str) -> None:
     )
     assert flagged.needs_review and "identifying_detail" in flagged.flags
     assert [c.id for c in votes.ballot(sid, url=store_url)] == ids
+
+
+def test_enrolment_draws_again_when_two_people_get_the_same_pseudonym(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = iter(["Amber Heron", "Amber Heron", "Calm Wren"])
+    monkeypatch.setattr(participants, "new_pseudonym", lambda taken: next(drawn))
+    s = sessions.create("black-communities", "Same name", url=store_url)
+    first = participants.enrol(s.group_id, AGREED, url=store_url)
+    second = participants.enrol(s.group_id, AGREED, url=store_url)
+    assert (first.pseudonym, second.pseudonym) == ("Amber Heron", "Calm Wren")

@@ -5,8 +5,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from codesign import agreement, results
-from codesign.charts import _styled as styled
-from codesign.charts import png
+from codesign.charts import png, styled
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, esc, on_click, status_line
 
