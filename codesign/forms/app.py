@@ -8,7 +8,6 @@ context's lock. The thread is a daemon, so it ends with the kernel.
 """
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import Protocol
@@ -218,11 +217,3 @@ class ParticipantApp:
         view = self.view("join")
         assert isinstance(view, JoinView)
         view.join_from_link(query)
-
-
-def request_query() -> str:
-    """The page request's query string; with preheated kernels it arrives only now."""
-    from voila.utils import wait_for_request  # only inside a Voilà kernel
-
-    wait_for_request()
-    return os.environ.get("QUERY_STRING", "")
