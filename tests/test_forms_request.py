@@ -1,8 +1,6 @@
 """Reading the page's query string in a preheated kernel, without Voilà's heavy helper."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from tornado.httpserver import HTTPServer
@@ -55,12 +53,3 @@ def test_preheated_kernel_reads_the_request_over_the_websocket(
     finally:
         server.stop()
     assert result == "code=HKT479&k=k1"
-
-
-def test_reading_the_request_does_not_import_jupyter_server() -> None:
-    probe = (
-        "import sys, codesign.forms.request, codesign.forms.app; "
-        "print('jupyter_server' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
