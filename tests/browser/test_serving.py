@@ -29,12 +29,17 @@ def test_the_page_is_gzipped_and_hides_code_and_tracebacks(server: Server) -> No
     assert "cdn.jsdelivr.net" not in page  # no third-party requests from participants' phones
 
 
-def test_big_scripts_are_compressed(server: Server) -> None:
+def test_big_scripts_are_compressed_once_and_served_the_same_every_time(server: Server) -> None:
     _status, _headers, body = fetch(server.participant_url)
     page = gzip.decompress(body).decode()
     script = page.split('src="', 2)[1].split('"', 1)[0] if 'src="' in page else ""
-    status, headers, _ = fetch(server.participant_url.rstrip("/") + script)
-    assert status == 200 and headers.get("Content-Encoding") == "gzip", script
+    url = server.participant_url.rstrip("/") + script
+    first, second = fetch(url), fetch(url)  # the second comes from the compressed cache
+    plain = fetch(url, gzip_ok=False)
+    for status, headers, compressed in (first, second):
+        assert status == 200 and headers.get("Content-Encoding") == "gzip", script
+        assert gzip.decompress(compressed) == plain[2]
+    assert int(second[1]["Content-Length"]) == len(second[2])  # whole, from the cache
 
 
 @pytest.mark.parametrize(
