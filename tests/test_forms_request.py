@@ -1,10 +1,13 @@
 """Reading the page's query string in a preheated kernel, without Voilà's heavy helper."""
 
+import asyncio
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from tornado.httpserver import HTTPServer
-from tornado.ioloop import IOLoop
 from tornado.testing import bind_unused_port
 from tornado.web import Application
 from tornado.websocket import WebSocketHandler
@@ -35,21 +38,43 @@ class _Query(WebSocketHandler):
         self.write_message(json.dumps({"QUERY_STRING": f"code=HKT479&k={kernel_id}"}))
 
 
+@contextmanager
+def voila_query_endpoint() -> Iterator[int]:
+    """Voilà's `/voila/query/<kernel>` websocket, served on its own thread and event loop
+    so the test never touches the event loop other tests (and nbval) are using."""
+    ready = threading.Event()
+    port: list[int] = []
+    loop = asyncio.new_event_loop()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        sock, bound = bind_unused_port()
+        server = HTTPServer(Application([(r"/voila/query/(.*)", _Query)]))
+        server.add_sockets([sock])
+        port.append(bound)
+        ready.set()
+        loop.run_forever()
+        server.stop()
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    try:
+        yield port[0]
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
 def test_preheated_kernel_reads_the_request_over_the_websocket(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sock, port = bind_unused_port()
-    server = HTTPServer(Application([(r"/voila/query/(.*)", _Query)]))
-    server.add_sockets([sock])
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.setenv("VOILA_APP_PORT", str(port))
     monkeypatch.setenv("VOILA_KERNEL_ID", "k1")
     monkeypatch.setenv("VOILA_SERVER_URL", "/")
     monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
     monkeypatch.delenv("QUERY_STRING", raising=False)
-    loop = IOLoop.current()
-    try:
-        result = loop.run_sync(lambda: loop.run_in_executor(None, request.request_query), 20)
-    finally:
-        server.stop()
-    assert result == "code=HKT479&k=k1"
+    with voila_query_endpoint() as port:
+        monkeypatch.setenv("VOILA_APP_PORT", str(port))
+        assert request.request_query() == "code=HKT479&k=k1"
