@@ -115,9 +115,13 @@ def listing(
     ]
 
 
-def unclustered(session_id: int, url: str | None = None) -> list[int]:
+def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[int]:
     """Visible contributions of a session that no component holds yet (new since clustering)."""
     with store.reading(url) as db:
+        group_id = db.scalar(
+            select(WorkshopSession.group_id).where(WorkshopSession.id == session_id)
+        )
+        actor.require(actor.can_read(group_id), "read this session")
         return list(
             db.scalars(
                 select(Contribution.id)

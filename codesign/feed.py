@@ -89,6 +89,7 @@ class Feed:
             actor.require(actor.can_read(s.group_id), "follow this session")
             self.last_event_id = db.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0
         self.session_id = session_id
+        self.actor = actor
         self.shared = shared
         self.url = url
         self._items = _load(session_id, None, url)
@@ -96,7 +97,9 @@ class Feed:
     def poll(self) -> list[FeedItem]:
         """Contributions added or changed since the last poll, as this view may show them."""
         changed: set[int] = set()
-        while batch := events.since(self.last_event_id, session_id=self.session_id, url=self.url):
+        while batch := events.since(
+            self.last_event_id, session_id=self.session_id, actor=self.actor, url=self.url
+        ):
             self.last_event_id = batch[-1].id
             changed |= {
                 e.target_id
@@ -125,10 +128,10 @@ class Feed:
         return [i for i in self.items() if i.needs_review and i.status == "visible"]
 
     def counts(self) -> list[Count]:
-        return counts(self.session_id, self.url)
+        return counts(self.session_id, self.actor, self.url)
 
 
-def counts(session_id: int, url: str | None = None) -> list[Count]:
+def counts(session_id: int, actor: Actor, url: str | None = None) -> list[Count]:
     """Contributions per pseudonym in a session, fewest first, including those with none.
 
     Everyone in the session's group is listed, so the facilitator sees who has not
@@ -138,6 +141,7 @@ def counts(session_id: int, url: str | None = None) -> list[Count]:
         group_id = db.scalar(
             select(WorkshopSession.group_id).where(WorkshopSession.id == session_id)
         )
+        actor.require(actor.can_read(group_id), "see who has contributed")
         people = db.execute(
             select(Participant.id, Participant.pseudonym).where(Participant.group_id == group_id)
         ).all()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import events, store, toolkit
-from codesign.access import Actor
+from codesign.access import ADMIN, Actor
 from codesign.errors import Conflict, Invalid, NotFound
 from codesign.models import FeedbackItem, FeedbackStatusChange, Participant, SectionVersion
 from codesign.models import Session as WorkshopSession
@@ -170,8 +170,14 @@ def move_item(
     return store.write(apply, url)
 
 
-def history(item_id: int, url: str | None = None) -> list[FeedbackStatusChange]:
-    """Every move of one item, oldest first."""
+def history(
+    item_id: int, actor: Actor = ADMIN, url: str | None = None
+) -> list[FeedbackStatusChange]:
+    """Every move of one item, oldest first, for those who may read the item's group."""
     query = select(FeedbackStatusChange).where(FeedbackStatusChange.item_id == item_id)
     with store.reading(url) as db:
+        item = db.get(FeedbackItem, item_id)
+        if item is None:
+            raise NotFound("That feedback item does not exist.")
+        actor.require(actor.can_read(group_of(db, item)), "see this item's history")
         return list(db.scalars(query.order_by(FeedbackStatusChange.id)))

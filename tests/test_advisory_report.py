@@ -24,7 +24,7 @@ def _decided(url: str) -> list[tuple[FeedbackItem, str]]:
         items = db.scalars(
             select(FeedbackItem).where(FeedbackItem.status.in_(lifecycle.CLOSED))
         ).all()
-        return [(i, lifecycle.history(i.id, url)[-1].rationale) for i in items]
+        return [(i, lifecycle.history(i.id, url=url)[-1].rationale) for i in items]
 
 
 def test_html_has_every_decision_and_rationale(advisory_url: str, tmp_path: Path) -> None:

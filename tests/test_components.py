@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from codesign import components, contributions, moderation, store
-from codesign.access import Actor, Role
+from codesign.access import ADMIN, Actor, Role
 from codesign.errors import AccessDenied, Invalid
 from codesign.models import Event
 from tests import workshop
@@ -53,7 +53,7 @@ def test_cluster_puts_every_visible_contribution_in_one_component(
     assert sorted(memberships(found)) == ids
     assert all(view.label and view.members for view in found)
     assert actions(url)[-1] == "cluster"
-    assert components.unclustered(sid, url) == []
+    assert components.unclustered(sid, ADMIN, url) == []
 
 
 def test_edits_survive_reclustering(session: tuple[str, int, Actor, list[int]]) -> None:
@@ -68,7 +68,7 @@ def test_edits_survive_reclustering(session: tuple[str, int, Actor, list[int]]) 
     components.merge(first[1].id, first[2].id, actor, url)
     assert actions(url)[-3:] == ["rename", "move", "merge"]
     late = contributions.submit(sid, None, "Evening sessions after work", actor=actor, url=url).id
-    assert components.unclustered(sid, url) == [late]
+    assert components.unclustered(sid, ADMIN, url) == [late]
     again = components.cluster(sid, actor, k=2, url=url)
     by_id = {v.id: v for v in again}
     assert by_id[a.id].label == "When sessions happen" and by_id[a.id].edited

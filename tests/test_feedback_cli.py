@@ -66,7 +66,7 @@ def test_import_move_and_report(store_url: str, tmp_path: Path) -> None:
         "--db", store_url,
     )  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    assert [h.to_status for h in lifecycle.history(1, store_url)] == [
+    assert [h.to_status for h in lifecycle.history(1, url=store_url)] == [
         "new",
         "under_review",
         "accepted",

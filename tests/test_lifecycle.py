@@ -48,7 +48,7 @@ def test_full_path_records_who_when_and_why(store_url: str) -> None:
         "accepted",
         "Added the fee.",
     )
-    history = lifecycle.history(item, store_url)
+    history = lifecycle.history(item, url=store_url)
     assert [(h.from_status, h.to_status) for h in history] == [
         (None, "new"),
         ("new", "under_review"),
@@ -69,7 +69,7 @@ def test_deferred_items_come_back_for_review(store_url: str) -> None:
     lifecycle.move_item(item, "deferred", "Next round.", ADMIN, url=store_url)
     lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
     lifecycle.move_item(item, "declined", "Out of scope.", ADMIN, url=store_url)
-    assert [h.to_status for h in lifecycle.history(item, store_url)][-1] == "declined"
+    assert [h.to_status for h in lifecycle.history(item, url=store_url)][-1] == "declined"
 
 
 def test_skipping_review_is_refused(store_url: str) -> None:
@@ -166,7 +166,7 @@ def test_refused_moves_leave_no_trace(store_url: str) -> None:
     with pytest.raises(Conflict):
         lifecycle.move_item(item, "accepted", "x", ADMIN, url=store_url)
     assert _events(store_url) == before
-    assert len(lifecycle.history(item, store_url)) == 1
+    assert len(lifecycle.history(item, url=store_url)) == 1
 
 
 def test_a_version_cannot_be_final_while_items_are_open(store_url: str) -> None:

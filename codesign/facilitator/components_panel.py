@@ -106,7 +106,7 @@ class ComponentsPanel:
             self.component.value = keep
         self.other.options = choices(named)
         every = [(f"#{m.id} {m.text}", m.id) for v in self.views for m in v.members]
-        loose = components.unclustered(self.ctx.session_id, self.ctx.url)
+        loose = components.unclustered(self.ctx.session_id, self.ctx.actor, self.ctx.url)
         self.contribution.options = choices(every + [(f"#{cid} (new)", cid) for cid in loose])
         self._fill_members()
         self.listing.value = components_html(self.views)

@@ -84,7 +84,7 @@ class ModerationPanel:
         newest = list(reversed(self._rows))
         _update(self.chosen, choices([(_label(c), c.id) for c in newest]))
         _update(self.into, choices([(_label(c), c.id) for c in newest if c.status == "visible"]))
-        people = feed.counts(self.ctx.session_id, self.ctx.url)
+        people = feed.counts(self.ctx.session_id, self.ctx.actor, self.ctx.url)
         names = sorted((c.pseudonym, c.participant_id) for c in people)
         _update(self.person, [("(no participant: the facilitator's own note)", NOBODY), *names])
 
