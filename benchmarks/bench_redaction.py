@@ -4,28 +4,19 @@ throughput of `find_identifiers` next to a single naive regex pass in the same p
 Run: .venv/bin/python benchmarks/bench_redaction.py
 """
 
-import csv
 import re
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from codesign.redact import Finding, find_identifiers
-
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "data" / "redaction_cases.csv"
+sys.path.insert(0, str(ROOT))
+
+from codesign.redact import find_identifiers  # noqa: E402
+from tests.test_redact import CASES, found_exactly, read_cases  # noqa: E402
+
 NAIVE = re.compile(r"\d+")
-
-
-def read_cases() -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def found_exactly(case: dict[str, str]) -> bool:
-    start = case["text"].index(case["expected"])
-    wanted = Finding(case["kind"], start, start + len(case["expected"]))
-    return wanted in find_identifiers(case["text"])
 
 
 def print_quality(cases: list[dict[str, str]]) -> None:
