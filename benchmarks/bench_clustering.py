@@ -1,4 +1,4 @@
-"""Speed, memory and quality of `codesign.clustering` beside plain TF-IDF + k-means.
+"""Speed, memory and quality of `codesign.methods.clustering` beside plain TF-IDF + k-means.
 
 Run: .venv/bin/python benchmarks/bench_clustering.py [--quick] [--minilm]
 
@@ -25,7 +25,7 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from codesign.clustering import suggest_components
+from codesign.methods.clustering import suggest_components
 
 SHORT_TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "short-text"
 SETS = {

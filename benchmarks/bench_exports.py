@@ -8,8 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from codesign import demo, exports, migrations, store
+from codesign import exports, store
+from codesign.demo import workshop as demo
 from codesign.exports import FORMATS
+from codesign.store import migrations
 
 
 def main() -> None:

@@ -22,8 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from codesign import contributions, demo, feed, migrations, participants, sessions, store  # noqa: E402
+from codesign import store  # noqa: E402
 from codesign.access import Actor, Role  # noqa: E402
+from codesign.demo import workshop as demo  # noqa: E402
+from codesign.people import participants  # noqa: E402
+from codesign.store import migrations  # noqa: E402
+from codesign.workshop import (  # noqa: E402
+    contributions,
+    feed,
+    sessions,
+)
 
 PARTICIPANTS = 40
 EACH = 5

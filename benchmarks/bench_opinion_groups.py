@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_opinion_groups.py
 
-ARI between `codesign.opinion_groups` and participants-votes.csv `group-id`, over
+ARI between `codesign.methods.opinion_groups` and participants-votes.csv `group-id`, over
 the voters Pol.is grouped, beside a plain baseline in the same process: PCA(2) of
 the mean-imputed matrix + k-means with k = 2 (the number Pol.is chose).
 Moderated-out statements are dropped first, as Pol.is leaves them out.
@@ -18,8 +18,8 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
-from codesign import polis
-from codesign.opinion_groups import opinion_map, vote_matrix
+from codesign.intake import polis
+from codesign.methods.opinion_groups import opinion_map, vote_matrix
 
 POLIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
 

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_participant_page.py   (about 5 minutes)
 
-Both notebooks are served by `codesign.serve.start` with the settings `codesign serve`
+Both notebooks are served by `codesign.serving.serve.start` with the settings `codesign serve`
 uses (codesign template, gzip, preheated pool of 50, fill_delay 10, culling), one after
 the other in the same run, so every participant figure is printed beside the bare
 notebook's. For each notebook, on a fresh server once its pool has run the notebook:
@@ -49,7 +49,9 @@ from playwright.async_api import (
     expect,
 )
 
-from codesign import demo, migrations, serve
+from codesign.demo import workshop as demo
+from codesign.serving import serve
+from codesign.store import migrations
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

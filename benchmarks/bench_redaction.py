@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from codesign.redact import find_identifiers  # noqa: E402
+from codesign.safety.redact import find_identifiers  # noqa: E402
 from tests.test_redact import CASES, found_exactly, read_cases  # noqa: E402
 
 NAIVE = re.compile(r"\d+")

@@ -17,7 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from codesign import migrations, sessions, store
+from codesign import store
+from codesign.store import migrations
+from codesign.workshop import sessions
 from tests import pgserver, writers
 
 PER_WRITER = 50

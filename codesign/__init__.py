@@ -44,6 +44,6 @@ def tables(url: str | None = None, actor: "Actor | None" = None) -> "dict[str, D
     admin actor, the default, may open it; group-scoped roles use exports instead.
     """
     from codesign.access import ADMIN
-    from codesign.frames import all_tables
+    from codesign.analysis.frames import all_tables
 
     return all_tables(url, actor or ADMIN)

@@ -11,8 +11,11 @@ from typing import NoReturn
 
 import pytest
 
-from codesign import advisory_demo, demo, migrations, store
+from codesign import store
 from codesign.cli import core
+from codesign.demo import advisory as advisory_demo
+from codesign.demo import workshop as demo
+from codesign.store import migrations
 from tests import pgserver
 
 # --- databases: every storage test runs on SQLite and on PostgreSQL -------------------------

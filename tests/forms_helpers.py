@@ -1,6 +1,6 @@
 """Driving the participant app in-process, as a browser would, for the form tests."""
 
-from codesign import demo
+from codesign.demo import workshop as demo
 from codesign.forms.app import ParticipantApp
 from codesign.forms.consent import ConsentView
 from codesign.forms.contribute import ContributeView

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from codesign import contributions, feedback, participants, sessions, store, toolkit, votes
+from codesign import store
 from codesign.access import participant as participant_actor
-from codesign.models import (
+from codesign.advisory import feedback, toolkit
+from codesign.people import participants
+from codesign.store.models import (
     Component,
     ComponentMember,
     Contribution,
@@ -23,6 +25,7 @@ from codesign.models import (
     Rating,
     ToolkitSection,
 )
+from codesign.workshop import contributions, sessions, votes
 
 CONSENT = participants.ConsentChoice("test-v1", contribute=True, quote=True)
 

@@ -19,32 +19,19 @@ import pytest
 from sqlalchemy import select
 
 import codesign
-from codesign import (
-    advisory_report,
-    components,
-    contributions,
-    delphi,
-    demo,
-    events,
-    exports,
-    feed,
-    lifecycle,
-    moderation,
-    participants,
-    results,
-    review,
-    sessions,
-    subjects,
-    themes,
-    tracker,
-    votes,
-)
+from codesign import exports
 from codesign.access import Actor, Role
+from codesign.advisory import delphi, lifecycle, tracker
+from codesign.advisory import report as advisory_report
+from codesign.analysis import readmodel, results, review, rows, themes
+from codesign.demo import workshop as demo
 from codesign.errors import AccessDenied
-from codesign.exports import rows, tables
-from codesign.models import Contribution, FeedbackItem, Participant
-from codesign.models import Session as WorkshopSession
-from codesign.store import reading
+from codesign.people import participants
+from codesign.safety import subjects
+from codesign.store import events, reading
+from codesign.store.models import Contribution, FeedbackItem, Participant
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import components, contributions, feed, moderation, sessions, votes
 
 GROUPS = ("black-communities", "south-asian-communities", "advisory")
 LIVE = {"black-communities": "bc-live", "south-asian-communities": "sa-live", "advisory": "ag-live"}
@@ -135,78 +122,81 @@ def _exported_codes(actor: Actor, out: Path, url: str) -> str:
 
 
 READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
-    "sessions.listing": (
+    "workshop.sessions.listing": (
         lambda a, t, url, out: t.code in {s.code for s in sessions.listing(a, url)},
         reader,
     ),
-    "contributions.for_session": (
+    "workshop.contributions.for_session": (
         lambda a, t, url, out: _seen(contributions.for_session(t.session_id, a, url=url)),
         reader,
     ),
-    "contributions.own": (
+    "workshop.contributions.own": (
         lambda a, t, url, out: _seen(
             contributions.own(t.session_id, t.participant_id, url, actor=a)
         ),
         subject,
     ),
-    "votes.tallies": (
+    "workshop.votes.tallies": (
         lambda a, t, url, out: _seen(votes.tallies(t.session_id, a, url)),
         results_rule,
     ),
-    "votes.own": (
+    "workshop.votes.own": (
         lambda a, t, url, out: _seen(votes.own(t.session_id, t.participant_id, url, actor=a)),
         subject,
     ),
-    "votes.ballot": (
+    "workshop.votes.ballot": (
         lambda a, t, url, out: _seen(votes.ballot(t.session_id, url, actor=a)),
         member,
     ),
-    "participants.get": (
+    "people.participants.get": (
         lambda a, t, url, out: _seen(participants.get(t.participant_id, a, url)),
         subject,
     ),
-    "participants.latest_consent": (
+    "people.participants.latest_consent": (
         lambda a, t, url, out: _seen(participants.latest_consent(t.participant_id, url, actor=a)),
         subject,
     ),
-    "subjects.report": (
+    "safety.subjects.report": (
         lambda a, t, url, out: _seen(subjects.report(t.participant_id, a, url)),
         subject,
     ),
-    "events.since": (
+    "store.events.since": (
         lambda a, t, url, out: bool(events.since(0, session_id=t.session_id, actor=a, url=url)),
         reader,
     ),
-    "components.listing": (
+    "workshop.components.listing": (
         lambda a, t, url, out: _seen(components.listing(t.session_id, a, url=url)),
         reader,
     ),
-    "components.unclustered": (
+    "workshop.components.unclustered": (
         lambda a, t, url, out: _seen(components.unclustered(t.session_id, a, url)),
         reader,
     ),
-    "feed.counts": (
+    "workshop.feed.counts": (
         lambda a, t, url, out: _seen(feed.counts(t.session_id, a, url)),
         reader,
     ),
-    "lifecycle.history": (
+    "advisory.lifecycle.history": (
         lambda a, t, url, out: _seen(lifecycle.history(_first_feedback_item(url), a, url)),
         advisory_reader,
     ),
-    "moderation.history": (
+    "workshop.moderation.history": (
         lambda a, t, url, out: _seen(moderation.history(t.contribution_id, a, url)),
         moderator,
     ),
-    "results.results": (
+    "analysis.results.results": (
         lambda a, t, url, out: _seen(results.results(t.session_id, a, url)),
         results_rule,
     ),
-    "results.opinion_groups_for": (
+    "analysis.results.opinion_groups_for": (
         lambda a, t, url, out: _seen(results.opinion_groups_for(t.session_id, a, url)),
         results_rule,
     ),
-    "delphi.read": (lambda a, t, url, out: _seen(delphi.read(url, a)), advisory_reader),
-    "review.load": (lambda a, t, url, out: _seen(review.load(t.code, actor=a, url=url)), exporter),
+    "advisory.delphi.read": (lambda a, t, url, out: _seen(delphi.read(url, a)), advisory_reader),
+    "analysis.review.load": (
+        lambda a, t, url, out: _seen(review.load(t.code, actor=a, url=url)),
+        exporter,
+    ),
     "exports.export (session)": (
         lambda a, t, url, out: _seen(exports.export(t.code, "csv", out, actor=a, url=url)),
         exporter,
@@ -215,80 +205,129 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         lambda a, t, url, out: any(f",{c}," in _exported_codes(a, out, url) for c in t.codes),
         exporter,
     ),
-    "exports.rows.contribution_rows": (
+    "analysis.rows.contribution_rows": (
         lambda a, t, url, out: any(
             r["group"] == t.slug for r in rows.contribution_rows(rows.Scope(None, a, url))
         ),
         exporter,
     ),
-    "exports.tables.build": (
-        lambda a, t, url, out: bool(tables.build(rows.Scope(t.session_id, a, url))["sessions"]),
+    "analysis.readmodel.build": (
+        lambda a, t, url, out: bool(readmodel.build(rows.Scope(t.session_id, a, url))["sessions"]),
         exporter,
     ),
     "codesign.tables": (lambda a, t, url, out: _seen(codesign.tables(url, a)), admin_only),
-    "advisory_report.build": (
+    "advisory.report.build": (
         lambda a, t, url, out: _seen(advisory_report.build(url, a)),
         advisory_reader,
     ),
-    "advisory_report.write": (
+    "advisory.report.write": (
         lambda a, t, url, out: _seen(
             advisory_report.write(out.with_suffix(".html"), "html", url, a)
         ),
         advisory_reader,
     ),
-    "themes.saved (session)": (
+    "analysis.themes.saved (session)": (
         lambda a, t, url, out: _seen(themes.saved(t.code, a, url)),
         exporter,
     ),
-    "tracker.items": (lambda a, t, url, out: _seen(tracker.items(url, a)), advisory_reader),
-    "tracker.members": (lambda a, t, url, out: _seen(tracker.members(url, a)), advisory_reader),
+    "advisory.tracker.items": (
+        lambda a, t, url, out: _seen(tracker.items(url, a)),
+        advisory_reader,
+    ),
+    "advisory.tracker.members": (
+        lambda a, t, url, out: _seen(tracker.members(url, a)),
+        advisory_reader,
+    ),
 }
 
 # Functions that take an actor or scope but change data: access to them is each module's
 # own tests' business; listed so that every guarded function is classified somewhere.
 WRITES = {
-    "components.cluster", "components.move", "components.merge", "components.split",
-    "components.rename", "contributions.add", "contributions.submit", "contributions.edit_own",
-    "contributions.withdraw_own", "drafts.import_draft", "erasure.erase_rows",
-    "erasure.erase_participant", "events.record", "feedback.add", "feedback.submit",
-    "feedback_csv.import_feedback", "frames.all_tables", "importers.import_contributions",
-    "lifecycle.move", "lifecycle.move_item", "moderation.hide", "moderation.restore",
-    "moderation.merge", "moderation.correct", "moderation.mark_reviewed",
-    "moderation.enter_on_behalf", "participants.add", "participants.find_or_import",
-    "polis_import.import_polis", "retention.set_delete_by", "retention.run", "sessions.create",
-    "sessions.set_phase", "sessions.close_phase", "sessions.set_voting",
-    "sessions.reveal_results", "sessions.close", "subjects.export", "themes.save",
-    "votes.agree", "votes.place_dots",
-    "toolkit.seed", "toolkit.add_section", "toolkit.rename", "toolkit.add_version",
-    "toolkit.mark_final",
-}  # fmt: skip
-ALIASES = {"frames.all_tables": "codesign.tables", "themes.current": "themes.saved"}
-# Functions handed a `Scope` that `exports.export` (or `review.load`) built after checking
-# the actor; `exports.rows.contribution_rows` and `exports.tables.build` filter it again.
+    "workshop.components.cluster",
+    "workshop.components.move",
+    "workshop.components.merge",
+    "workshop.components.split",
+    "workshop.components.rename",
+    "workshop.contributions.add",
+    "workshop.contributions.submit",
+    "workshop.contributions.edit_own",
+    "workshop.contributions.withdraw_own",
+    "advisory.drafts.import_draft",
+    "safety.erasure.erase_rows",
+    "safety.erasure.erase_participant",
+    "store.events.record",
+    "advisory.feedback.add",
+    "advisory.feedback.submit",
+    "advisory.feedback_csv.import_feedback",
+    "analysis.frames.all_tables",
+    "intake.importers.import_contributions",
+    "advisory.lifecycle.move",
+    "advisory.lifecycle.move_item",
+    "workshop.moderation.hide",
+    "workshop.moderation.restore",
+    "workshop.moderation.merge",
+    "workshop.moderation.correct",
+    "workshop.moderation.mark_reviewed",
+    "workshop.moderation.enter_on_behalf",
+    "people.participants.add",
+    "people.participants.find_or_import",
+    "intake.polis_import.import_polis",
+    "safety.retention.set_delete_by",
+    "safety.retention.run",
+    "workshop.sessions.create",
+    "workshop.sessions.set_phase",
+    "workshop.sessions.close_phase",
+    "workshop.sessions.set_voting",
+    "workshop.sessions.reveal_results",
+    "workshop.sessions.close",
+    "safety.subjects.export",
+    "analysis.themes.save",
+    "workshop.votes.agree",
+    "workshop.votes.place_dots",
+    "advisory.toolkit.seed",
+    "advisory.toolkit.add_section",
+    "advisory.toolkit.rename",
+    "advisory.toolkit.add_version",
+    "advisory.toolkit.mark_final",
+}
+ALIASES = {
+    "analysis.frames.all_tables": "codesign.tables",
+    "analysis.themes.current": "analysis.themes.saved",
+}
+# Functions handed a `Scope` that `exports.export` (or `analysis.review.load`) built after checking
+# the actor; `analysis.rows.contribution_rows` and `analysis.readmodel.build` filter it again.
 SCOPE_HELPERS = {
-    "exports.csv_file.write", "exports.html_report.write", "exports.pdf_report.write",
-    "exports.qdpx_file.write", "exports.xlsx_file.write", "exports.zip_file.write",
-    "report.context", "report.render_html", "themes.scope_key", "themes.tables_for",
-}  # fmt: skip
+    "exports.csv_file.write",
+    "exports.html_report.write",
+    "exports.pdf_report.write",
+    "exports.qdpx_file.write",
+    "exports.xlsx_file.write",
+    "exports.zip_file.write",
+    "exports.review_report.context",
+    "exports.review_report.render_html",
+    "analysis.themes.scope_key",
+    "analysis.themes.tables_for",
+    "analysis.tables.records",
+}
 
 # Reads without an actor, each open for a stated reason.
 OPEN_BY_DESIGN = {
-    "sessions.by_code": "the join code is the credential; session metadata only",
-    "sessions.phases": "the agenda, shown to anyone holding the join code",
-    "sessions.state": "phase and voting state, polled by the participant form",
-    "toolkit.sections": "the toolkit's published section titles",
-    "toolkit.current_text": "the toolkit's published text",
-    "participants.by_withdrawal_code": "the withdrawal code is the credential",
-    "erasure.erase_by_withdrawal_code": "the withdrawal code is the credential",
-    "erasure.already_erased": "answers yes/no about an id from the audit trail",
-    "erasure.compact": "maintenance; reads nothing",
-    "erasure.backups": "lists backup file names",
-    "events.verify": "recomputes hashes; returns counts and an id",
-    "migrations.pending": "schema versions",
-    "migrations.upgrade": "schema changes",
-    "retention.expired": "session codes and dates",
-    "subjects.identify": "used by the admin's command line; returns an id",
-    "demo.ensure": "loads the synthetic demo workshop",
+    "workshop.sessions.by_code": "the join code is the credential; session metadata only",
+    "workshop.sessions.phases": "the agenda, shown to anyone holding the join code",
+    "workshop.sessions.state": "phase and voting state, polled by the participant form",
+    "advisory.toolkit.sections": "the toolkit's published section titles",
+    "advisory.toolkit.current_text": "the toolkit's published text",
+    "people.participants.by_withdrawal_code": "the withdrawal code is the credential",
+    "safety.erasure.erase_by_withdrawal_code": "the withdrawal code is the credential",
+    "safety.erasure.already_erased": "answers yes/no about an id from the audit trail",
+    "safety.erasure.compact": "maintenance; reads nothing",
+    "safety.erasure.backups": "lists backup file names",
+    "store.events.verify": "recomputes hashes; returns counts and an id",
+    "store.migrations.pending": "schema versions",
+    "store.migrations.upgrade": "schema changes",
+    "safety.retention.expired": "session codes and dates",
+    "safety.subjects.identify": "used by the admin's command line; returns an id",
+    "demo.workshop.ensure": "loads the synthetic demo workshop",
     "facilitator.session_panel.phase_started": "when the current phase began (a timestamp)",
 }
 # Reads that hold group data but take no actor yet: each is a gap to close. The test

@@ -10,10 +10,13 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from codesign import advisory_demo, advisory_report, feedback, lifecycle, store
+from codesign import store
 from codesign.access import ADMIN, Actor, Role
+from codesign.advisory import feedback, lifecycle
+from codesign.advisory import report as advisory_report
+from codesign.demo import advisory as advisory_demo
 from codesign.errors import AccessDenied, Invalid
-from codesign.models import FeedbackItem, FeedbackStatusChange, Participant
+from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "images" / "you-said-we-did.png"

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from codesign.agreement import (
+from codesign.errors import Invalid
+from codesign.methods.agreement import (
     CONSENSUS_AGREE,
     CONSENSUS_DISAGREE,
     DIVISIVE,
@@ -19,7 +20,6 @@ from codesign.agreement import (
     statement_stats,
     two_proportion_z,
 )
-from codesign.errors import Invalid
 
 
 def votes_for(statement: str, group: str, agree: int, disagree: int, passed: int):

@@ -12,21 +12,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from codesign import (
-    contributions,
-    erasure,
-    exports,
-    participants,
-    retention,
-    sessions,
-    store,
-    subjects,
-    votes,
-)
+from codesign import exports, store
 from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.cli import main
-from codesign.models import Event
+from codesign.people import participants
+from codesign.safety import erasure, retention, subjects
+from codesign.store.models import Event
+from codesign.workshop import contributions, sessions, votes
 from tests import privacy_scenario
 from tests.privacy_scenario import CONSENT, Scenario
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codesign import migrations, tables
+from codesign import tables
 from codesign.cli import main
 from codesign.exports.csv_file import safe_cell
+from codesign.store import migrations
 
 
 def run(*args: str) -> str:

@@ -6,8 +6,8 @@ import builtins
 
 import pytest
 
-from codesign import clustering
-from codesign.clustering import Component, suggest_components
+from codesign.methods import clustering
+from codesign.methods.clustering import Component, suggest_components
 
 THEMES = {
     "housing": [

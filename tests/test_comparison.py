@@ -2,7 +2,7 @@
 
 import pytest
 
-from codesign.comparison import (
+from codesign.analysis.comparison import (
     BOTH_OPPOSE,
     CONTESTED,
     SHARED,

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from codesign import components, contributions, moderation, store
+from codesign import store
 from codesign.access import ADMIN, Actor, Role
 from codesign.errors import AccessDenied, Invalid
-from codesign.models import Event
+from codesign.store.models import Event
+from codesign.workshop import components, contributions, moderation
 from tests import workshop
 
 PROPOSALS = [

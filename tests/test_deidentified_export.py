@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from codesign import exports, importers, sessions
+from codesign import exports
+from codesign.intake import importers
+from codesign.workshop import sessions
 
 CASES = Path(__file__).parent / "data" / "redaction_cases.csv"
 

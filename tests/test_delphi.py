@@ -6,8 +6,8 @@ sits at position (n - 1) * p, interpolating between neighbours.
 
 import pytest
 
-from codesign import delphi
-from codesign.delphi import RatingRow, Rule, summarise
+from codesign.advisory import delphi
+from codesign.advisory.delphi import RatingRow, Rule, summarise
 from codesign.errors import Invalid
 
 

@@ -10,11 +10,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from codesign import erasure, events, migrations, store, votes
+from codesign import store
 from codesign.access import ADMIN, Actor, Role
 from codesign.cli import core, main
 from codesign.errors import AccessDenied, NotFound
-from codesign.models import (
+from codesign.safety import erasure
+from codesign.store import events, migrations
+from codesign.store.models import (
     Base,
     Component,
     Consent,
@@ -25,6 +27,7 @@ from codesign.models import (
     Rating,
     Vote,
 )
+from codesign.workshop import votes
 from tests import privacy_scenario
 from tests.privacy_scenario import Scenario
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codesign import demo, sessions
 from codesign.cli import main
+from codesign.demo import workshop as demo
+from codesign.workshop import sessions
 
 SHARED_POLIS = Path(__file__).parents[1].parent / "shared" / "data" / "polis"
 COMMENT_HEADER = [

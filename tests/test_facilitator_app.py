@@ -3,10 +3,10 @@ collect → cluster → vote → close loop on the demo, with the projector watc
 
 import pytest
 
-from codesign import contributions, sessions, votes
 from codesign.facilitator import session_panel
 from codesign.facilitator.app import FacilitatorApp, ProjectorApp
 from codesign.facilitator.context import open_session
+from codesign.workshop import contributions, sessions, votes
 from tests import workshop
 
 IDEAS = [

@@ -4,9 +4,10 @@ import time
 
 import pytest
 
-from codesign import contributions, feed, moderation, participants
 from codesign.access import Actor, Role
 from codesign.errors import AccessDenied
+from codesign.people import participants
+from codesign.workshop import contributions, feed, moderation
 from tests import workshop
 
 

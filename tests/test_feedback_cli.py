@@ -7,7 +7,7 @@ import docx
 import pytest
 from click.testing import CliRunner, Result
 
-from codesign import lifecycle
+from codesign.advisory import lifecycle
 from codesign.cli import main
 
 COMMANDS = [

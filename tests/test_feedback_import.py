@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from codesign import feedback, feedback_csv, groups, store
+from codesign import store
 from codesign.access import ADMIN, Actor, Role
-from codesign.demo import demo_code
+from codesign.advisory import feedback, feedback_csv
+from codesign.demo.workshop import demo_code
 from codesign.errors import Invalid
-from codesign.models import FeedbackItem, Participant
+from codesign.people import groups
+from codesign.store.models import FeedbackItem, Participant
 
 HEADER = "section,type,text,participant,organisation_type,priority,rating,ref,created_at\n"
 GOOD = (

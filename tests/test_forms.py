@@ -11,13 +11,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from codesign import contributions, demo, feedback, participants, sessions, store, votes
+from codesign import store
+from codesign.advisory import feedback
+from codesign.demo import workshop as demo
 from codesign.forms import guard
 from codesign.forms.feedback import FeedbackView
 from codesign.forms.i18n import MISSING_MARKER
 from codesign.forms.vote import VoteView
 from codesign.forms.withdraw import WithdrawView
-from codesign.models import FeedbackItem, Participant
+from codesign.people import participants
+from codesign.store.models import FeedbackItem, Participant
+from codesign.workshop import contributions, sessions, votes
 from tests.forms_helpers import consent_view, contribute_view, join, join_view, new_app
 
 TEXTS = {

@@ -16,10 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from codesign import contributions, demo, importers, polis, polis_import, sessions, store
+from codesign import store
 from codesign.access import ADMIN
+from codesign.demo import workshop as demo
 from codesign.errors import CodesignError, Invalid
-from codesign.models import Consent, Contribution, Event, Participant, Vote
+from codesign.intake import importers, polis, polis_import
+from codesign.store.models import Consent, Contribution, Event, Participant, Vote
+from codesign.workshop import contributions, sessions
 
 ANY_CHAR = st.one_of(  # any code point, with lone surrogates and controls made common
     st.characters(), st.characters(categories=["Cs"]), st.characters(categories=["Cc"])

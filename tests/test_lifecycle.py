@@ -4,10 +4,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from codesign import events, feedback, groups, lifecycle, store, toolkit
+from codesign import store
 from codesign.access import ADMIN, Actor, Role
+from codesign.advisory import feedback, lifecycle, toolkit
 from codesign.errors import AccessDenied, Conflict, Invalid, NotFound
-from codesign.models import Event, FeedbackItem, FeedbackStatusChange, ToolkitSection
+from codesign.people import groups
+from codesign.store import events
+from codesign.store.models import Event, FeedbackItem, FeedbackStatusChange, ToolkitSection
 
 
 def _item(url: str, section: str = "equity") -> int:

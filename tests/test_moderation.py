@@ -3,10 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from codesign import contributions, events, moderation, store
+from codesign import store
 from codesign.access import Actor, Role
 from codesign.errors import AccessDenied, Conflict
-from codesign.models import Contribution, Event
+from codesign.store import events
+from codesign.store.models import Contribution, Event
+from codesign.workshop import contributions, moderation
 from tests import workshop
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from codesign import polis
-from codesign.opinion_groups import (
+from codesign.intake import polis
+from codesign.methods.opinion_groups import (
     as_mapping,
     opinion_groups,
     opinion_map,

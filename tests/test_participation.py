@@ -1,6 +1,6 @@
 """The participation warning: fires on a skewed workshop, stays quiet on a balanced one."""
 
-from codesign.participation import balance_of, dominance
+from codesign.analysis.participation import balance_of, dominance
 
 ROLES = {
     **{f"e{i}": "expert_by_experience" for i in range(5)},

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codesign.errors import Invalid
-from codesign.polis import (
+from codesign.intake.polis import (
     PolisComment,
     PolisFormatError,
     PolisVote,

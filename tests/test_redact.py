@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codesign.redact import LABELS, Finding, find_identifiers, nhs_check_digit_ok, redact
+from codesign.safety.redact import LABELS, Finding, find_identifiers, nhs_check_digit_ok, redact
 
 CASES = Path(__file__).parent / "data" / "redaction_cases.csv"
 REQUIRED_RECALL = {

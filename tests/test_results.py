@@ -1,6 +1,7 @@
 """Results: votes on a merged duplicate count towards the kept proposal; flags wait for review."""
 
-from codesign import contributions, moderation, results, votes
+from codesign.analysis import results
+from codesign.workshop import contributions, moderation, votes
 from tests import workshop
 
 

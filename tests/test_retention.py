@@ -7,10 +7,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from codesign import contributions, participants, retention, sessions, store
+from codesign import store
 from codesign.cli import main
-from codesign.models import Contribution, Event, Participant
-from codesign.models import Session as WorkshopSession
+from codesign.people import participants
+from codesign.safety import retention
+from codesign.store.models import Contribution, Event, Participant
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import contributions, sessions
 from tests import privacy_scenario
 from tests.privacy_scenario import Scenario
 

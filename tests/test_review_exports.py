@@ -12,10 +12,12 @@ from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
-from codesign import contributions, demo, exports, sessions, store
+from codesign import exports, store
 from codesign.access import ADMIN
-from codesign.exports.tables import TABLES
-from codesign.models import Contribution, Participant
+from codesign.analysis.tables import TABLES
+from codesign.demo import workshop as demo
+from codesign.store.models import Contribution, Participant
+from codesign.workshop import contributions, sessions
 
 SCHEMA = Path(__file__).parents[1].parent / "shared" / "spec" / "refi-qda" / "Project.xsd"
 DEMO = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))

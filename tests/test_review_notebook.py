@@ -7,7 +7,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from codesign import demo, store
+from codesign import store
+from codesign.demo import workshop as demo
 
 NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "session_review.ipynb"
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codesign.errors import Invalid
-from codesign.redact import LABELS
-from codesign.safeguarding import (
+from codesign.safety.redact import LABELS
+from codesign.safety.safeguarding import (
     DEFAULT_RULES,
     IDENTIFIER_REASONS,
     IDENTIFYING_DETAIL,

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from codesign import serve
 from codesign.cli import main
+from codesign.serving import serve
 
 
 def test_voila_is_configured_for_a_room_arriving_at_once() -> None:

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from codesign import demo, migrations, serve, store
+from codesign import store
+from codesign.demo import workshop as demo
+from codesign.serving import serve
+from codesign.store import migrations
 
 PARTICIPANT_PROBES = [
     "voila/render/facilitator.ipynb",

@@ -2,11 +2,12 @@
 
 import pytest
 
-from codesign import contributions, participants, sessions, votes
 from codesign.access import ADMIN, participant
-from codesign.codes import normalise_join_code
 from codesign.errors import AccessDenied, Closed, ConsentMissing, Invalid, NotFound
-from codesign.participants import ConsentChoice
+from codesign.people import participants
+from codesign.people.codes import normalise_join_code
+from codesign.people.participants import ConsentChoice
+from codesign.workshop import contributions, sessions, votes
 
 AGREED = ConsentChoice("test-v1", contribute=True)
 

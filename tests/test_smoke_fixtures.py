@@ -1,6 +1,7 @@
 """The shared fixtures give what they promise on both backends."""
 
-from codesign import sessions, tables
+from codesign import tables
+from codesign.workshop import sessions
 
 
 def test_demo_loads_on_both_backends(demo_url: str) -> None:

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from codesign import contributions, migrations, sessions, store
+from codesign import store
 from codesign.access import ADMIN
 from codesign.errors import Conflict, Invalid
-from codesign.models import Contribution
+from codesign.store import migrations
+from codesign.store.models import Contribution
+from codesign.workshop import contributions, sessions
 from tests import writers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,10 +3,13 @@
 import pytest
 from sqlalchemy import delete, select
 
-from codesign import demo, review, sessions, store, themes
+from codesign import store
 from codesign.access import Actor, Role
+from codesign.analysis import review, themes
+from codesign.demo import workshop as demo
 from codesign.errors import AccessDenied, ConsentMissing
-from codesign.models import Consent, Contribution, Participant
+from codesign.store.models import Consent, Contribution, Participant
+from codesign.workshop import sessions
 
 
 def _by_consent(url: str, quote: bool) -> int:

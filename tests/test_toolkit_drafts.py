@@ -5,9 +5,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from codesign import drafts, store, toolkit
+from codesign import store
+from codesign.advisory import drafts, toolkit
 from codesign.errors import Invalid
-from codesign.textdiff import Op, changed, to_html, unified, word_ops
+from codesign.methods.textdiff import Op, changed, to_html, unified, word_ops
 
 MARKDOWN = """# Cultural Competency Toolkit, draft 2
 

@@ -6,8 +6,9 @@ from statistics import median
 
 import pytest
 
-from codesign import advisory_demo, delphi, tracker
-from codesign.demo import DEMO_FILE
+from codesign.advisory import delphi, tracker
+from codesign.demo import advisory as advisory_demo
+from codesign.demo.workshop import DEMO_FILE
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Small helpers for tests that run a live workshop: the demo's live session and new joiners."""
 
-from codesign import demo, participants, sessions
 from codesign.access import Actor, Role
-from codesign.participants import ConsentChoice
+from codesign.demo import workshop as demo
+from codesign.people import participants
+from codesign.people.participants import ConsentChoice
+from codesign.workshop import sessions
 
 
 def live(url: str, key: str = "bc-live") -> sessions.SessionInfo:

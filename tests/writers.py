@@ -2,8 +2,8 @@
 
 import sys
 
-from codesign import contributions
 from codesign.access import ADMIN
+from codesign.workshop import contributions
 
 
 def write_many(url: str, session_id: int, writer: int, count: int) -> list[str]:

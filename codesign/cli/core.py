@@ -5,9 +5,15 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from codesign import advisory_demo, exports, groups, importers, migrations, sessions, store, toolkit
-from codesign import demo as demo_data
+from codesign import exports, store
+from codesign.advisory import toolkit
 from codesign.cli.common import db_option, emit_json, friendly
+from codesign.demo import advisory as advisory_demo
+from codesign.demo import workshop as demo_data
+from codesign.intake import importers
+from codesign.people import groups
+from codesign.store import migrations
+from codesign.workshop import sessions
 
 
 def seed(db: Session) -> None:

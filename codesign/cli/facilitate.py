@@ -5,9 +5,11 @@ from pathlib import Path
 
 import click
 
-from codesign import components, polis_import, results, sessions
 from codesign.access import ADMIN
+from codesign.analysis import results
 from codesign.cli.common import db_option, emit_json, friendly
+from codesign.intake import polis_import
+from codesign.workshop import components, sessions
 
 session_option = click.option("--session", "code", required=True, help="The session's join code.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")

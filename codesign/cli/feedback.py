@@ -7,11 +7,14 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from codesign import advisory_report, drafts, feedback_csv, lifecycle, migrations, store, toolkit
+from codesign import store
 from codesign.access import ADMIN
+from codesign.advisory import drafts, feedback_csv, lifecycle, toolkit
+from codesign.advisory import report as advisory_report
 from codesign.cli.common import db_option, emit_json, friendly
 from codesign.errors import Invalid
-from codesign.textdiff import unified
+from codesign.methods.textdiff import unified
+from codesign.store import migrations
 
 
 @click.group("feedback")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from codesign import erasure, events, retention, subjects
 from codesign.access import ADMIN
 from codesign.cli.common import db_option, emit_json, friendly
+from codesign.safety import erasure, retention, subjects
+from codesign.store import events
 
 participant_option = click.option(
     "--participant",

@@ -2,8 +2,8 @@
 
 import click
 
-from codesign import serve as serving
 from codesign.cli.common import db_option, friendly
+from codesign.serving import serve as serving
 
 
 @click.command()

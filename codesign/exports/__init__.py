@@ -2,18 +2,20 @@
 
 `export(code, fmt, out)` checks the actor may export the session's group, writes the
 file, and records one `export` event. Every format is built from the same rows
-(`codesign.exports.rows`), so withdrawal and erasure apply everywhere at once: a row
+(`codesign.analysis.rows`), so withdrawal and erasure apply everywhere at once: a row
 that is gone from the database is gone from every export.
 """
 
 from collections.abc import Callable
 from pathlib import Path
 
-from codesign import events, sessions, store
+from codesign import store
 from codesign.access import ADMIN, Actor
+from codesign.analysis.rows import Scope
 from codesign.errors import Invalid
 from codesign.exports import csv_file, html_report, pdf_report, qdpx_file, xlsx_file, zip_file
-from codesign.exports.rows import Scope
+from codesign.store import events
+from codesign.workshop import sessions
 
 Writer = Callable[[Scope, Path], None]
 FORMATS: dict[str, Writer] = {

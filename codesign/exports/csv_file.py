@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from codesign.exports.rows import CONTRIBUTION_COLUMNS, Scope, contribution_rows
+from codesign.analysis.rows import CONTRIBUTION_COLUMNS, Scope, contribution_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,13 +8,15 @@ fonts-noto-core. It is imported only here: nothing else pays for it.
 
 from pathlib import Path
 
-from codesign.exports.rows import Scope
-from codesign.exports.tables import build
+from codesign.analysis.readmodel import build
+from codesign.analysis.rows import Scope
 
 
 def write(scope: Scope, out: Path) -> None:
     from weasyprint import HTML
 
-    from codesign import report  # matplotlib and Jinja2 load only for a report
+    from codesign.exports import (
+        review_report as report,  # matplotlib and Jinja2 load only for a report
+    )
 
     HTML(string=report.render_html(scope, build(scope))).write_pdf(out)

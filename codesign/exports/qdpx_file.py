@@ -22,9 +22,10 @@ from typing import Any
 
 from lxml import etree
 
-from codesign.comparison import GROUP_NAMES, programme_components
-from codesign.exports.rows import Scope
-from codesign.exports.tables import Row, Tables, build
+from codesign.analysis.comparison import GROUP_NAMES, programme_components
+from codesign.analysis.readmodel import build
+from codesign.analysis.rows import Scope
+from codesign.analysis.tables import Row, Tables
 
 NS = "urn:QDA-XML:project:1.0"
 NAMESPACE = uuid.UUID("6f1d3c3e-8f4a-4b8e-9a59-3c0f1e2d7a10")

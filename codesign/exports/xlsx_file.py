@@ -11,9 +11,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from codesign.analysis.readmodel import build
+from codesign.analysis.rows import Scope
+from codesign.analysis.tables import columns
 from codesign.exports.csv_file import safe_cell
-from codesign.exports.rows import Scope
-from codesign.exports.tables import build, columns
 
 
 def cell(value: Any) -> Any:

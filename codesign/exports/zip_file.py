@@ -9,9 +9,10 @@ import io
 import zipfile
 from pathlib import Path
 
+from codesign.analysis.readmodel import build
+from codesign.analysis.rows import Scope
+from codesign.analysis.tables import Row, columns
 from codesign.exports.csv_file import safe_cell
-from codesign.exports.rows import Scope
-from codesign.exports.tables import Row, build, columns
 
 README = """codesign export
 scope: {scope}

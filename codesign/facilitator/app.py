@@ -7,8 +7,8 @@ background thread) so neither needs a cell re-run; `tick()` is one poll, for tes
 
 import ipywidgets as widgets
 
-from codesign import components, results, sessions
-from codesign.charts import png
+from codesign.analysis import results
+from codesign.analysis.charts import png
 from codesign.facilitator.components_panel import ComponentsPanel, components_html
 from codesign.facilitator.context import Context
 from codesign.facilitator.feed_panel import FeedPanel
@@ -22,7 +22,8 @@ from codesign.facilitator.session_panel import (
     timer_html,
 )
 from codesign.facilitator.ui import esc
-from codesign.feed import Poller
+from codesign.workshop import components, sessions
+from codesign.workshop.feed import Poller
 
 
 class _Live:

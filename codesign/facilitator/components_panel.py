@@ -1,12 +1,12 @@
 """Clustering the session's contributions into programme components, then the facilitator's
 edits: move a contribution, merge two components, split one, rename one. Edits persist
-and survive clustering again (see `codesign.components`)."""
+and survive clustering again (see `codesign.workshop.components`)."""
 
 import ipywidgets as widgets
 
-from codesign import components
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, choices, esc, on_click, status_line
+from codesign.workshop import components
 
 
 def components_html(views: list[components.ComponentView], facilitator: bool = True) -> str:

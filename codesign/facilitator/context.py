@@ -3,8 +3,9 @@
 import os
 from dataclasses import dataclass
 
-from codesign import demo, sessions
 from codesign.access import Actor, Role
+from codesign.demo import workshop as demo
+from codesign.workshop import sessions
 
 SESSION_VAR = "CODESIGN_SESSION"
 DEMO_SESSION = "bc-live"

@@ -7,9 +7,9 @@ reviewed ones, with no counts and no flags.
 
 import ipywidgets as widgets
 
-from codesign import feed
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import esc
+from codesign.workshop import feed
 
 SHOWN = 40
 

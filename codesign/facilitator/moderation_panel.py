@@ -3,10 +3,10 @@ contribution reviewed, and type in a contribution on a participant's behalf."""
 
 import ipywidgets as widgets
 
-from codesign import contributions, feed, moderation
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, choices, on_click, status_line
-from codesign.models import Contribution
+from codesign.store.models import Contribution
+from codesign.workshop import contributions, feed, moderation
 
 NOBODY = -1
 

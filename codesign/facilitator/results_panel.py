@@ -4,10 +4,11 @@ consensus and divisive proposals, per component, and a chart the room can be sho
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from codesign import agreement, results
-from codesign.charts import png, styled
+from codesign.analysis import results
+from codesign.analysis.charts import png, styled
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, esc, on_click, status_line
+from codesign.methods import agreement
 
 TOP = 10
 LABEL_CHARS = 45

@@ -13,11 +13,12 @@ import qrcode
 from qrcode.image.svg import SvgPathImage
 from sqlalchemy import select
 
-from codesign import sessions, store
-from codesign.codes import display_join_code
+from codesign import store
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, esc, on_click, status_line
-from codesign.models import Event
+from codesign.people.codes import display_join_code
+from codesign.store.models import Event
+from codesign.workshop import sessions
 
 JOIN_URL_VAR = "CODESIGN_JOIN_URL"
 PHASE_ACTIONS = ("create", "phase")

@@ -14,7 +14,6 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
-from codesign import sessions
 from codesign.forms import safety
 from codesign.forms.consent import ConsentView, WithdrawalCodeView
 from codesign.forms.context import Context
@@ -26,8 +25,9 @@ from codesign.forms.join import JoinView
 from codesign.forms.parts import FULL_WIDTH, paragraph
 from codesign.forms.vote import VoteView
 from codesign.forms.withdraw import WithdrawView
-from codesign.models import Session as WorkshopSession
-from codesign.sessions import current_phase
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import sessions
+from codesign.workshop.sessions import current_phase
 
 LANGUAGE_LABEL = N_("Language")
 WAITING = N_("Thank you. Please wait — the facilitator will start the next part soon.")

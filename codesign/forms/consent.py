@@ -12,11 +12,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from codesign import participants, templates
+from codesign import templates
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded
 from codesign.forms.i18n import MISSING_MARKER, N_
 from codesign.forms.parts import FULL_WIDTH, button, heading, paragraph
+from codesign.people import participants
 
 CONTINUE = N_("Continue")
 CODE_TITLE = N_("Your withdrawal code")

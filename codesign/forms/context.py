@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from codesign.access import Actor, participant
 from codesign.errors import ConsentMissing
 from codesign.forms.i18n import Translator
-from codesign.participants import Enrolment
-from codesign.sessions import SessionInfo
+from codesign.people.participants import Enrolment
+from codesign.workshop.sessions import SessionInfo
 
 
 @dataclass

@@ -7,7 +7,6 @@ words after "not saved" can never store them twice.
 
 import ipywidgets as widgets
 
-from codesign import contributions
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded
 from codesign.forms.i18n import LANGUAGES, N_
@@ -22,9 +21,10 @@ from codesign.forms.parts import (
     paragraph,
     text_html,
 )
-from codesign.models import Contribution
-from codesign.models import Session as WorkshopSession
-from codesign.sessions import current_phase
+from codesign.store.models import Contribution
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import contributions
+from codesign.workshop.sessions import current_phase
 
 TEXT_LABEL = N_("Your idea or comment")
 KIND_LABEL = N_("What is it? (optional)")

@@ -6,13 +6,13 @@ import html
 
 import ipywidgets as widgets
 
-from codesign import feedback, toolkit
+from codesign.advisory import feedback, toolkit
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded, run_guarded
 from codesign.forms.i18n import N_
 from codesign.forms.parts import FULL_WIDTH, TextBox, button, heading, new_client_id, text_html
-from codesign.models import Session as WorkshopSession
-from codesign.sessions import current_phase
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop.sessions import current_phase
 
 SECTION_LABEL = N_("Toolkit section")
 READ = N_("Read this section")

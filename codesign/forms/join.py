@@ -4,12 +4,12 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from codesign import sessions
 from codesign.errors import Invalid
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded
 from codesign.forms.i18n import N_
 from codesign.forms.parts import FULL_WIDTH, button, heading, paragraph
+from codesign.workshop import sessions
 
 TITLE = N_("Join a session")
 INTRO = N_("Type the code your facilitator gave you. Capital or small letters are both fine.")

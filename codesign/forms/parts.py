@@ -9,8 +9,8 @@ import uuid
 
 import ipywidgets as widgets
 
-from codesign.contributions import MAX_CHARS
 from codesign.forms.i18n import N_, Translator
+from codesign.workshop.contributions import MAX_CHARS
 
 COUNTER = N_("{count} of {limit} characters")
 TOO_MANY = N_("{count} of {limit} characters — too long, please shorten it")

@@ -8,7 +8,6 @@ from functools import partial
 
 import ipywidgets as widgets
 
-from codesign import votes
 from codesign.forms.context import Context
 from codesign.forms.guard import Refused, Status, guarded
 from codesign.forms.i18n import N_
@@ -21,9 +20,10 @@ from codesign.forms.parts import (
     paragraph,
     text_html,
 )
-from codesign.models import Contribution
-from codesign.models import Session as WorkshopSession
-from codesign.sessions import current_phase
+from codesign.store.models import Contribution
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import votes
+from codesign.workshop.sessions import current_phase
 
 AGREE_PHASES = frozenset({"agree"})
 ANSWERS = {1: N_("Agree"), -1: N_("Disagree"), 0: N_("Pass")}

@@ -1,5 +1,5 @@
 """Withdrawing from the study with the withdrawal code: everything the participant wrote,
-their votes and feedback are erased by `codesign.erasure.erase_by_withdrawal_code`.
+their votes and feedback are erased by `codesign.safety.erasure.erase_by_withdrawal_code`.
 """
 
 import ipywidgets as widgets
@@ -63,7 +63,7 @@ class WithdrawView:
             raise Invalid(NO_CODE)
         if not self.confirm.value:
             raise Invalid(NOT_CONFIRMED)
-        from codesign import erasure  # imported only when someone withdraws
+        from codesign.safety import erasure  # imported only when someone withdraws
 
         erasure.erase_by_withdrawal_code(self.code.value, self.ctx.url)
         self.ctx.enrolment = None

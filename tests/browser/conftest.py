@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from codesign import demo, migrations, serve, store
+from codesign import store
+from codesign.demo import workshop as demo
+from codesign.serving import serve
+from codesign.store import migrations
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / ".cache/node/node_modules/axe-core/axe.min.js"

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from codesign import contributions, demo, feedback, sessions, store, votes
-from codesign.models import FeedbackItem
-from codesign.serve import Server
+from codesign import store
+from codesign.advisory import feedback
+from codesign.demo import workshop as demo
+from codesign.serving.serve import Server
+from codesign.store.models import FeedbackItem
+from codesign.workshop import contributions, sessions, votes
 from tests.browser.conftest import AXE, NARROW, need
 
 pytestmark = pytest.mark.browser
@@ -69,7 +72,7 @@ def own_texts(url: str, key: str) -> list[str]:
     with store.reading(url) as db:
         from sqlalchemy import select
 
-        from codesign.models import Contribution
+        from codesign.store.models import Contribution
 
         return list(db.scalars(select(Contribution.text).where(Contribution.session_id == sid)))
 

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from codesign.serve import Server
+from codesign.serving.serve import Server
 
 
 def fetch(url: str, gzip_ok: bool = True) -> tuple[int, dict[str, str], bytes]:

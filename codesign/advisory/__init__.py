@@ -1,0 +1,1 @@
+"""The Advisory Group: toolkit versions, drafts, feedback, its lifecycle, Delphi rounds, report."""

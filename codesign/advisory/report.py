@@ -1,0 +1,274 @@
+"""The "you said, we did" report for the Advisory Group: every decided comment, grouped
+by toolkit section, with the decision, its rationale and the words that changed.
+
+One `Report` is built from the database and rendered twice: HTML from the Jinja2
+template `templates/reports/you_said_we_did.html.j2` (autoescaped: members' words and
+rationales are never markup) and a Word file built with python-docx, for those who
+forward documents rather than links.
+
+Who said what: the report is sent to the whole group, so an item names only the
+member's organisation type. The member's pseudonym is added only when their latest
+consent allows quoting; pseudonyms are stable within the group, so without that consent
+they would tie a member's comments together. Text is passed through `redact` so a phone
+number or email address typed into a comment never leaves in a report.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from codesign import store
+from codesign.access import ADMIN, Actor
+from codesign.advisory import toolkit
+from codesign.advisory.feedback import ORGANISATION_TYPES
+from codesign.advisory.lifecycle import CLOSED
+from codesign.config import TEMPLATES
+from codesign.errors import Invalid
+from codesign.methods.textdiff import Op, changed, to_html, word_ops
+from codesign.safety.redact import redact
+from codesign.store.models import (
+    Consent,
+    FeedbackItem,
+    FeedbackStatusChange,
+    Participant,
+    SectionVersion,
+    ToolkitSection,
+)
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+FORMATS = ("html", "docx")
+CONTEXT_WORDS = 10
+STATUS_LABELS = {
+    "accepted": "Accepted",
+    "partly_accepted": "Partly accepted",
+    "declined": "Not taken up",
+    "deferred": "Deferred to a later round",
+}
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    type: str
+    text: str
+    who: str
+    status: str
+    rationale: str
+    decided_on: date
+    commented_version: int
+    addressing_version: int | None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def change_key(self) -> str | None:
+        """The anchor of the change that addressed this item, shown once per section."""
+        if self.addressing_version is None:
+            return None
+        return f"v{self.commented_version}-v{self.addressing_version}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a section's text changed between the version commented on and a later one."""
+
+    from_version: int
+    to_version: int
+    ops: list[Op]
+
+    @property
+    def key(self) -> str:
+        return f"v{self.from_version}-v{self.to_version}"
+
+    @property
+    def html(self) -> Markup:
+        """The change as HTML; `textdiff.to_html` escapes every piece of text."""
+        return Markup(to_html(self.ops))
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    key: str
+    title: str
+    items: list[ReportItem]
+    changes: list[Change]
+    still_open: int
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_on: date
+    sections: list[ReportSection]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def decided(self) -> int:
+        return sum(len(s.items) for s in self.sections)
+
+    @property
+    def still_open(self) -> int:
+        return sum(s.still_open for s in self.sections)
+
+
+def _quotable(db: Session) -> set[int]:
+    """Participants whose latest consent allows quoting them by pseudonym."""
+    latest = select(func.max(Consent.id)).group_by(Consent.participant_id)
+    query = select(Consent.participant_id).where(Consent.id.in_(latest), Consent.quote)
+    return set(db.scalars(query))
+
+
+def _who(author: Participant | None, quotable: set[int]) -> str:
+    if author is None:
+        return "a member"
+    kind = ORGANISATION_TYPES.get(author.organisation_type or "", "member")
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{author.pseudonym}, {kind}" if author.id in quotable else f"{article} {kind}"
+
+
+def _decision(db: Session, item_id: int) -> FeedbackStatusChange:
+    query = select(FeedbackStatusChange).where(FeedbackStatusChange.item_id == item_id)
+    return db.scalars(query.order_by(FeedbackStatusChange.id.desc()).limit(1)).one()
+
+
+def _item(db: Session, item: FeedbackItem, quotable: set[int]) -> ReportItem:
+    decision = _decision(db, item.id)
+    commented = db.get(SectionVersion, item.section_version_id)
+    addressing = (
+        db.get(SectionVersion, item.addressed_by_version_id)
+        if item.addressed_by_version_id
+        else None
+    )
+    author = db.get(Participant, item.participant_id) if item.participant_id else None
+    return ReportItem(
+        type=item.type,
+        text=redact(item.text),
+        who=_who(author, quotable),
+        status=item.status,
+        rationale=redact(decision.rationale),
+        decided_on=decision.created_at.date(),
+        commented_version=commented.number if commented else 0,
+        addressing_version=addressing.number if addressing else None,
+    )
+
+
+def _plain(ops: list[Op]) -> list[Op]:
+    """Drop Markdown's bold markers, which readers of a report should not see."""
+    return [Op(op.tag, op.text.replace("**", "")) for op in ops]
+
+
+def _changes(db: Session, section_id: int, items: list[ReportItem]) -> list[Change]:
+    texts = dict(
+        db.execute(
+            select(SectionVersion.number, SectionVersion.text).where(
+                SectionVersion.section_id == section_id
+            )
+        ).all()
+    )
+    pairs = sorted(
+        {(i.commented_version, i.addressing_version) for i in items if i.addressing_version}
+    )
+    found = [Change(a, b, _plain(word_ops(texts[a], texts[b], CONTEXT_WORDS))) for a, b in pairs]
+    return [c for c in found if changed(c.ops)]
+
+
+def _section(db: Session, section: ToolkitSection, quotable: set[int]) -> ReportSection:
+    query = (
+        select(FeedbackItem)
+        .join(SectionVersion, FeedbackItem.section_version_id == SectionVersion.id)
+        .where(SectionVersion.section_id == section.id)
+        .order_by(FeedbackItem.id)
+    )
+    found = list(db.scalars(query))
+    decided = [_item(db, i, quotable) for i in found if i.status in CLOSED]
+    changes = _changes(db, section.id, decided)
+    return ReportSection(section.key, section.title, decided, changes, len(found) - len(decided))
+
+
+def build(url: str | None = None, actor: Actor = ADMIN) -> Report:
+    """Gather every decided item, section by section, in toolkit order."""
+    with store.reading(url) as db:
+        actor.require(actor.can_read(toolkit.owner_group(db)), "produce the Advisory report")
+        quotable = _quotable(db)
+        order = select(ToolkitSection).order_by(ToolkitSection.position)
+        found = [_section(db, s, quotable) for s in db.scalars(order)]
+    sections = [s for s in found if s.items or s.still_open]
+    counts = {status: 0 for status in STATUS_LABELS}
+    for s in sections:
+        for i in s.items:
+            counts[i.status] += 1
+    return Report(datetime.now(UTC).date(), sections, counts)
+
+
+def render_html(report: Report) -> str:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES / "reports"), autoescape=True, keep_trailing_newline=True
+    )
+    template = env.get_template("you_said_we_did.html.j2")
+    return template.render(report=report, labels=STATUS_LABELS)
+
+
+def _docx_change(doc: "DocxDocument", ops: list[Op]) -> None:
+    from docx.shared import RGBColor
+
+    paragraph = doc.add_paragraph()
+    for op in ops:
+        run = paragraph.add_run(op.text)
+        if op.tag == "delete":
+            run.font.strike = True
+            run.font.color.rgb = RGBColor(0x9B, 0x1C, 0x1C)
+        elif op.tag == "insert":
+            run.font.underline = True
+            run.font.color.rgb = RGBColor(0x1B, 0x5E, 0x20)
+
+
+def write_docx(report: Report, out: Path) -> Path:
+    """The same report as a Word document: headings per section, one block per item."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("You said, we did", level=0)
+    doc.add_paragraph(
+        f"What the Advisory Group told us about the Cultural Competency Toolkit, and what "
+        f"we did about it. {report.decided} comments answered; {report.still_open} still "
+        f"being considered. Produced {report.generated_on:%d %B %Y}."
+    )
+    for section in report.sections:
+        doc.add_heading(section.title, level=1)
+        for item in section.items:
+            doc.add_heading(f"{item.type.capitalize()} from {item.who}", level=3)
+            doc.add_paragraph(item.text, style="Quote")
+            verdict = doc.add_paragraph()
+            verdict.add_run(f"{item.status_label}. ").bold = True
+            verdict.add_run(item.rationale)
+            if item.addressing_version:
+                doc.add_paragraph(f"Changed in version {item.addressing_version}, shown below.")
+        for change in section.changes:
+            doc.add_heading(
+                f"What changed from version {change.from_version} to {change.to_version}", level=2
+            )
+            doc.add_paragraph("Struck out: removed. Underlined: added.")
+            _docx_change(doc, change.ops)
+        if section.still_open:
+            doc.add_paragraph(f"Comments still being considered: {section.still_open}.")
+    doc.save(str(out))
+    return out
+
+
+def write(out: Path, fmt: str = "html", url: str | None = None, actor: Actor = ADMIN) -> Path:
+    """Build the report and write it as HTML or .docx."""
+    if fmt not in FORMATS:
+        raise Invalid(f"Unknown report format {fmt!r}; use html or docx.")
+    report = build(url, actor)
+    if fmt == "docx":
+        return write_docx(report, out)
+    out.write_text(render_html(report), encoding="utf-8")
+    return out

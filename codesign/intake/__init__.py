@@ -1,0 +1,1 @@
+"""Bringing data in: CSV contributions and Pol.is conversations."""

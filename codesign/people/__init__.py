@@ -1,0 +1,1 @@
+"""People: groups, pseudonymous participants with their consent, and the codes they use."""

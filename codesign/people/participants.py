@@ -1,0 +1,197 @@
+"""Pseudonymous participants and their consent.
+
+Nothing about a participant is stored until they agree to take part: `enrol` writes the
+participant and their consent record in one transaction, and hands back a withdrawal
+code shown once (only its hash is kept). Contributions imported by a facilitator are
+recorded as consented outside codesign, with the importer and file as provenance.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from codesign import store
+from codesign.access import ADMIN, Actor, Role
+from codesign.errors import ConsentMissing, Invalid, NotFound
+from codesign.people.codes import new_pseudonym, new_withdrawal_code, withdrawal_hash
+from codesign.store import events
+from codesign.store.models import Consent, Participant
+
+ROLES = (
+    "by_and_for_organisation",
+    "practitioner",
+    "community_expert",
+    "expert_by_experience",
+    "advisory_member",
+)
+LANGUAGES = ("en", "ur", "bn", "pa", "gu", "hi")
+ENROL_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    participant_id: int
+    group_id: int
+    pseudonym: str
+    withdrawal_code: str
+
+
+@dataclass(frozen=True)
+class ConsentChoice:
+    """What the participant ticked, against the consent text's version."""
+
+    text_version: str
+    contribute: bool
+    quote: bool = False
+    contact: bool = False
+
+
+def _taken(db: Session, group_id: int) -> set[str]:
+    return set(db.scalars(select(Participant.pseudonym).where(Participant.group_id == group_id)))
+
+
+def _check(role: str | None, language: str) -> None:
+    if role is not None and role not in ROLES:
+        raise Invalid(f"Unknown role {role!r}.")
+    if language not in LANGUAGES:
+        raise Invalid(f"Unsupported language {language!r}.")
+
+
+def add(
+    db: Session,
+    actor: Actor,
+    group_id: int,
+    *,
+    consent: ConsentChoice,
+    pseudonym: str | None = None,
+    ref: str | None = None,
+    role: str | None = None,
+    organisation_type: str | None = None,
+    language: str = "en",
+    source: str = "form",
+    provenance: str | None = None,
+    withdrawal_code: str | None = None,
+) -> Participant:
+    """Add a participant and their consent inside the caller's transaction."""
+    if not consent.contribute:
+        raise ConsentMissing("Nothing is saved unless you agree to take part.")
+    _check(role, language)
+    p = Participant(
+        group_id=group_id,
+        pseudonym=pseudonym or new_pseudonym(_taken(db, group_id)),
+        ref=ref,
+        role=role,
+        organisation_type=organisation_type,
+        language=language,
+        withdrawal_hash=withdrawal_hash(withdrawal_code) if withdrawal_code else None,
+    )
+    db.add(p)
+    db.flush()
+    db.add(
+        Consent(
+            participant_id=p.id,
+            text_version=consent.text_version,
+            contribute=consent.contribute,
+            quote=consent.quote,
+            contact=consent.contact,
+            source=source,
+            provenance=provenance,
+        )
+    )
+    events.record(db, actor, "create", "participant", p.id, group_id=group_id)
+    return p
+
+
+def enrol(
+    group_id: int,
+    consent: ConsentChoice,
+    *,
+    role: str | None = None,
+    language: str = "en",
+    url: str | None = None,
+) -> Enrolment:
+    """Join a group from the participant form, after consent; returns the withdrawal code."""
+    code = new_withdrawal_code()
+
+    def apply(db: Session) -> Participant:
+        self_actor = Actor(Role.PARTICIPANT, frozenset({group_id}), name="new")
+        return add(
+            db,
+            self_actor,
+            group_id,
+            consent=consent,
+            role=role,
+            language=language,
+            withdrawal_code=code,
+        )
+
+    for attempt in range(ENROL_ATTEMPTS):
+        try:
+            p = store.write(apply, url)
+            return Enrolment(p.id, group_id, p.pseudonym, code)
+        except IntegrityError:
+            # Two people drew the same pseudonym at the same moment (PostgreSQL does not
+            # serialise writers as SQLite does): draw again.
+            if attempt == ENROL_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def find_or_import(
+    db: Session, actor: Actor, group_id: int, name: str, provenance: str
+) -> Participant:
+    """Match an imported row's participant by pseudonym or source id, creating them if new."""
+    found = db.scalar(
+        select(Participant).where(
+            Participant.group_id == group_id,
+            (Participant.pseudonym == name) | (Participant.ref == name),
+        )
+    )
+    if found is not None:
+        return found
+    return add(
+        db,
+        actor,
+        group_id,
+        consent=ConsentChoice("outside-codesign", contribute=True),
+        ref=name,
+        source="imported",
+        provenance=provenance,
+    )
+
+
+def get(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> Participant:
+    with store.reading(url) as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise NotFound("No such participant.")
+        actor.require(actor.can_read_subject(p.id, p.group_id), "see this participant")
+        return p
+
+
+def by_withdrawal_code(code: str, url: str | None = None) -> Participant:
+    with store.reading(url) as db:
+        p = db.scalar(
+            select(Participant).where(Participant.withdrawal_hash == withdrawal_hash(code))
+        )
+        if p is None:
+            raise NotFound("That withdrawal code was not recognised. Check it and try again.")
+        return p
+
+
+def latest_consent(
+    participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> Consent | None:
+    with store.reading(url) as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise NotFound("No such participant.")
+        actor.require(actor.can_read_subject(p.id, p.group_id), "see this consent")
+        return db.scalar(
+            select(Consent)
+            .where(Consent.participant_id == participant_id)
+            .order_by(Consent.id.desc())
+            .limit(1)
+        )

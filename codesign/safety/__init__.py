@@ -1,0 +1,1 @@
+"""Keeping people safe: safeguarding flags, redaction, erasure, retention and subject access."""

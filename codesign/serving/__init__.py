@@ -1,0 +1,1 @@
+"""Serving: `codesign serve` (Voilà for participants, JupyterLab for facilitators)."""

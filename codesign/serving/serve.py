@@ -1,0 +1,218 @@
+"""`codesign serve`: Voilà for participants and JupyterLab for facilitators, side by side.
+
+Participants are served ONLY `notebooks/participant.ipynb`, standalone (in directory
+mode Voilà would list and render every notebook and preheat a pool for each), through
+codesign's template (Exit this page, helpline, mobile CSS), with gzip, tracebacks off,
+sources stripped, template and theme locked. Kernels are preheated for a room arriving
+at once (a long refill delay, or the refills themselves take the 2 cores), and idle
+kernels are culled because Voilà 0.5.13's tab-close shutdown fails (voila#1458).
+Facilitators get JupyterLab on another port over `notebooks/`, behind a generated
+secret that is part of the printed URL. Both listen on 127.0.0.1 unless told otherwise.
+"""
+
+import ctypes
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from codesign.config import ENV_VAR, PROJECT_ROOT, database_url
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+PARTICIPANT_NOTEBOOK = NOTEBOOKS / "participant.ipynb"
+JUPYTER_DATA = Path(__file__).resolve().parents[1] / "share" / "jupyter"
+TEMPLATE = "codesign"
+DEFAULT_POOL = 50
+FILL_DELAY_SECONDS = 10
+CULL_IDLE_SECONDS = 3600
+CULL_INTERVAL_SECONDS = 300
+CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
+STOP_SECONDS = 15
+PR_SET_PDEATHSIG = 1
+POOL_FILLED = "is filled with"  # Voilà's log line once the preheated pool is full
+
+
+def voila_args(
+    notebook: Path, host: str, port: int, pool: int, *, fill_delay: int = FILL_DELAY_SECONDS
+) -> list[str]:
+    """The Voilà options `serve` uses (benchmarks reuse them for a bare notebook)."""
+    preheat = pool > 0
+    return [
+        str(notebook),
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        f"--template={TEMPLATE}",
+        "--theme=light",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
+        "--VoilaConfiguration.file_allowlist=[]",
+        f"--preheat_kernel={preheat}",
+        f"--pool_size={pool}",
+        f"--VoilaKernelManager.fill_delay={fill_delay}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+    ]
+
+
+def lab_args(root: Path, host: str, port: int, token: str) -> list[str]:
+    as_root = ["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []  # containers, CI
+    return [
+        *as_root,
+        "--no-browser",
+        f"--ServerApp.ip={host}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+    ]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _url_host(host: str) -> str:
+    return socket.gethostname() if host in ("0.0.0.0", "", "::") else host
+
+
+@dataclass
+class Server:
+    """A running `codesign serve`: its two URLs, its log, and `stop()`."""
+
+    participant_url: str
+    facilitator_url: str | None
+    log_path: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Ask each server to shut down (they stop their kernels), then make sure."""
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for proc in self.processes:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def wait(self) -> int:
+        """Block until one of the servers exits; returns its exit code."""
+        while True:
+            for proc in self.processes:
+                if (code := proc.poll()) is not None:
+                    return code
+            time.sleep(0.5)
+
+    def wait_until_warm(self, timeout: float = 60) -> None:
+        """Wait until Voilà reports its preheated pool full (before showing the QR code)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if POOL_FILLED in self.log_path.read_text(errors="replace"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"The kernel pool was not ready within {timeout:.0f} s.")
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send SIGTERM to the server if `serve` itself is killed,
+    so a crashed or killed `serve` (or test run) leaves no servers and kernels behind."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _spawn(args: list[str], env: dict[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    # A new session: Ctrl-C in the terminal reaches `serve` only, which then stops the
+    # servers in order, instead of JupyterLab asking "Shutdown this server (y/[n])?".
+    return subprocess.Popen(
+        [sys.executable, *args], env=env, stdin=subprocess.DEVNULL, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
+    )  # fmt: skip
+
+
+def _wait_for_port(host: str, port: int, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"A server exited while starting (code {proc.returncode}).")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Nothing listened on {host}:{port} within {timeout:.0f} s.")
+
+
+def start(
+    db: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    pool: int = DEFAULT_POOL,
+    facilitator: bool = True,
+    facilitator_port: int = 0,
+    notebook: Path = PARTICIPANT_NOTEBOOK,
+    log_path: Path | None = None,
+    timeout: float = 60,
+    fill_delay: int = FILL_DELAY_SECONDS,
+) -> Server:
+    """Start the participant (and facilitator) servers; returns once both accept connections.
+
+    Port 0 means a free port. The database URL reaches every kernel as `$CODESIGN_DB`.
+    """
+    port = port or free_port(host)
+    log_path = log_path or Path(tempfile.mkdtemp(prefix="codesign-serve-")) / "serve.log"
+    env = {**os.environ, ENV_VAR: database_url(db)}
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(JUPYTER_DATA), env.get("JUPYTER_PATH")])
+    )
+    log = log_path.open("ab")
+    server = Server(f"http://{_url_host(host)}:{port}/", None, log_path)
+    try:
+        voila = _spawn(
+            [
+                "-m",
+                "codesign.serving.voila_app",
+                *voila_args(notebook, host, port, pool, fill_delay=fill_delay),
+            ],
+            env,
+            log,
+        )
+        server.processes.append(voila)
+        if facilitator:
+            lab_port = facilitator_port or free_port(host)
+            token = secrets.token_urlsafe(24)
+            lab = _spawn(
+                ["-m", "jupyterlab", *lab_args(NOTEBOOKS, host, lab_port, token)], env, log
+            )
+            server.processes.append(lab)
+            server.facilitator_url = f"http://{_url_host(host)}:{lab_port}/lab?token={token}"
+            _wait_for_port(host, lab_port, lab, timeout)
+        _wait_for_port(host, port, voila, timeout)
+    except BaseException:
+        server.stop()
+        raise
+    finally:
+        log.close()
+    return server

@@ -1,0 +1,103 @@
+"""Recorded, re-runnable schema migrations, with a backup first.
+
+Each migration runs once and is recorded in `schema_migrations`; `codesign init` on an
+up-to-date database is a no-op. Before an SQLite file with data is migrated it is copied
+with SQLite's online backup API. On PostgreSQL the operator's `pg_dump` is the backup
+(see docs/operations.md).
+"""
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import make_url
+
+from codesign import store
+from codesign.store.events import GENESIS
+from codesign.store.models import Base
+
+SQLITE_APPEND_ONLY = [
+    """CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END""",
+]
+POSTGRES_APPEND_ONLY = [
+    """CREATE OR REPLACE FUNCTION codesign_events_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'events are append-only'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+       FOR EACH ROW EXECUTE FUNCTION codesign_events_append_only()""",
+]
+
+
+def _initial_schema(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+    statements = SQLITE_APPEND_ONLY if conn.dialect.name == "sqlite" else POSTGRES_APPEND_ONLY
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+    conn.execute(
+        text("INSERT INTO chain_head (id, last_hash) VALUES (1, :genesis)"), {"genesis": GENESIS}
+    )
+
+
+def _theme_tables(conn: Connection) -> None:
+    tables = [Base.metadata.tables[name] for name in ("themes", "theme_quotes")]
+    Base.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema, append-only events, hash-chain head", _initial_schema),
+    (2, "theme tables and their chosen quotes", _theme_tables),
+]
+
+
+def _applied(conn: Connection) -> set[int]:
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    return {row[0] for row in conn.exec_driver_sql("SELECT version FROM schema_migrations")}
+
+
+def _backup_sqlite(url: str) -> Path | None:
+    """Copy an SQLite file that already holds tables before touching its schema."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or not Path(database).exists():
+        return None
+    source = Path(database)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = source.with_name(f"{source.name}.{stamp}.bak")
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def pending(url: str | None = None) -> list[int]:
+    eng = store.engine(url)
+    with eng.begin() as conn:
+        done = _applied(conn)
+    return [version for version, _, _ in MIGRATIONS if version not in done]
+
+
+def upgrade(url: str | None = None) -> list[int]:
+    """Apply every pending migration in order; return the versions applied (empty: no-op)."""
+    eng = store.engine(url)
+    if eng.dialect.name == "sqlite":
+        Path(make_url(str(eng.url)).database or ".").parent.mkdir(parents=True, exist_ok=True)
+    todo = pending(url)
+    if not todo:
+        return []
+    if eng.dialect.name == "sqlite" and inspect(eng).has_table("groups"):
+        _backup_sqlite(str(eng.url))
+    names = {version: (name, step) for version, name, step in MIGRATIONS}
+    for version in todo:
+        name, step = names[version]
+        with eng.begin() as conn:
+            step(conn)
+            conn.execute(
+                text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
+                {"v": version, "n": name, "t": datetime.now(UTC).isoformat()},
+            )
+    return todo

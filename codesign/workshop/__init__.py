@@ -1,0 +1,1 @@
+"""A live workshop: sessions and phases, contributions, votes, moderation, the feed, components."""

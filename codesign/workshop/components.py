@@ -1,0 +1,421 @@
+"""Programme components in the database: clustering a session's contributions, and the
+facilitator's edits to the result.
+
+`cluster` runs `clustering.suggest_components` over every visible contribution of the
+session (imported ones included) and stores one `Component` per group with a
+`ComponentMember` row per contribution, so every component traces to its contributions
+and every clustered contribution sits in exactly one component.
+
+The facilitator's judgement outranks the algorithm. Moving, merging, splitting and
+renaming mark the components involved `edited` and pin the memberships they set.
+Re-clustering keeps edited components (and their labels) and pinned memberships as they
+are; it re-assigns only unpinned contributions, offering each edited component to the
+algorithm as a seed (its label and members' words) so similar new contributions join it.
+Unedited components are rebuilt from scratch.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from codesign import store, templates
+from codesign.access import Actor
+from codesign.errors import Conflict, Invalid, NotFound
+from codesign.methods import clustering
+from codesign.store import events
+from codesign.store.models import Component, ComponentMember, Contribution
+from codesign.store.models import Session as WorkshopSession
+
+MAX_LABEL = 200
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    ref: str | None
+    text: str
+    pinned: bool
+    needs_review: bool
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    """A component with the contributions it holds, as views and exports show it."""
+
+    id: int
+    label: str
+    keywords: list[str]
+    seed_key: str | None
+    edited: bool
+    members: list[Member]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "keywords": self.keywords,
+            "members": [{"id": m.id, "ref": m.ref} for m in self.members],
+        }
+
+
+@dataclass(frozen=True)
+class _Seed:
+    """A seed offered to the clustering: an edited component or a template candidate."""
+
+    name: str
+    description: str
+    component_id: int | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a clustering run will write: (component, member ids) for existing and new ones."""
+
+    existing: list[tuple[int, list[int]]]
+    new: list[tuple[str, list[str], str | None, list[int]]]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _group_of(db: Session, session_id: int) -> int:
+    s = db.get(WorkshopSession, session_id)
+    if s is None:
+        raise NotFound("That session no longer exists.")
+    return s.group_id
+
+
+def listing(
+    session_id: int, actor: Actor, *, shared: bool = False, url: str | None = None
+) -> list[ComponentView]:
+    """A session's components in creation order; `shared=True` leaves out unreviewed flags."""
+    with store.reading(url) as db:
+        actor.require(actor.can_read(_group_of(db, session_id)), "see this session's components")
+        found = list(
+            db.scalars(
+                select(Component).where(Component.session_id == session_id).order_by(Component.id)
+            )
+        )
+        rows = db.execute(
+            select(ComponentMember.component_id, ComponentMember.pinned, Contribution)
+            .join(Contribution, Contribution.id == ComponentMember.contribution_id)
+            .where(
+                ComponentMember.component_id.in_([c.id for c in found]),
+                Contribution.status == "visible",
+            )
+            .order_by(Contribution.id)
+        ).all()
+    members: dict[int, list[Member]] = {c.id: [] for c in found}
+    for component_id, pinned, c in rows:
+        if not (shared and c.needs_review):
+            members[component_id].append(Member(c.id, c.ref, c.text, pinned, c.needs_review))
+    return [
+        ComponentView(c.id, c.label, list(c.keywords), c.seed_key, c.edited, members[c.id])
+        for c in found
+    ]
+
+
+def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[int]:
+    """Visible contributions of a session that no component holds yet (new since clustering)."""
+    with store.reading(url) as db:
+        group_id = db.scalar(
+            select(WorkshopSession.group_id).where(WorkshopSession.id == session_id)
+        )
+        actor.require(actor.can_read(group_id), "read this session")
+        return list(
+            db.scalars(
+                select(Contribution.id)
+                .outerjoin(ComponentMember, ComponentMember.contribution_id == Contribution.id)
+                .where(
+                    Contribution.session_id == session_id,
+                    Contribution.status == "visible",
+                    ComponentMember.component_id.is_(None),
+                )
+                .order_by(Contribution.id)
+            )
+        )
+
+
+# --- clustering ---------------------------------------------------------------------------
+
+
+def _edited_seeds(db: Session, session_id: int) -> list[_Seed]:
+    """Each edited component as a seed: its label plus the words of its current members."""
+    seeds = []
+    for comp in db.scalars(
+        select(Component)
+        .where(Component.session_id == session_id, Component.edited.is_(True))
+        .order_by(Component.id)
+    ):
+        texts = db.scalars(
+            select(Contribution.text)
+            .join(ComponentMember, ComponentMember.contribution_id == Contribution.id)
+            .where(ComponentMember.component_id == comp.id, Contribution.status == "visible")
+        )
+        seeds.append(_Seed(comp.label, " ".join([*comp.keywords, *texts]), component_id=comp.id))
+    return seeds
+
+
+def _template_seeds(taken: set[str]) -> list[_Seed]:
+    return [
+        _Seed(raw["name"], raw.get("description", ""), key=raw["key"])
+        for raw in templates.candidate_components()
+        if raw["name"] not in taken
+    ]
+
+
+def _free_contributions(db: Session, session_id: int) -> list[tuple[int, str]]:
+    """Visible contributions not pinned to a component: the ones clustering may (re)place."""
+    pinned = select(ComponentMember.contribution_id).where(ComponentMember.pinned.is_(True))
+    return list(
+        db.execute(
+            select(Contribution.id, Contribution.text)
+            .where(
+                Contribution.session_id == session_id,
+                Contribution.status == "visible",
+                Contribution.id.not_in(pinned),
+            )
+            .order_by(Contribution.id)
+        )
+    )
+
+
+def _unique_names(seeds: list[_Seed]) -> list[str]:
+    """Seed names the clustering can hand back unambiguously (labels may repeat)."""
+    names: list[str] = []
+    for seed in seeds:
+        name, n = seed.name, 2
+        while name in names:
+            name, n = f"{seed.name} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def _plan(free: list[tuple[int, str]], seeds: list[_Seed], k: int | None) -> _Plan:
+    """Run the clustering (outside any transaction: it is the slow part) and map its result."""
+    names = _unique_names(seeds)
+    by_name = dict(zip(names, seeds, strict=True))
+    suggested = clustering.suggest_components(
+        [text for _, text in free], k=k, seeds=[(n, s.description) for n, s in by_name.items()]
+    )
+    plan = _Plan([], [])
+    for comp in suggested:
+        ids = [free[i][0] for i in comp.members]
+        seed = by_name.get(comp.seed) if comp.seed else None
+        if seed is not None and seed.component_id is not None:
+            plan.existing.append((seed.component_id, ids))
+        else:
+            label = seed.name if seed else comp.label
+            plan.new.append((label[:MAX_LABEL], comp.keywords, seed.key if seed else None, ids))
+    return plan
+
+
+def _apply(db: Session, actor: Actor, session_id: int, plan: _Plan) -> None:
+    """Replace unedited components and unpinned memberships with the plan, in one transaction."""
+    group_id = _group_of(db, session_id)
+    actor.require(actor.can_moderate(group_id), "cluster this session")
+    ours = select(Component.id).where(Component.session_id == session_id)
+    db.execute(
+        delete(ComponentMember).where(
+            ComponentMember.component_id.in_(ours), ComponentMember.pinned.is_(False)
+        )
+    )
+    db.execute(
+        delete(Component).where(Component.session_id == session_id, Component.edited.is_(False))
+    )
+    taken = set(db.scalars(select(ComponentMember.contribution_id)))  # pinned meanwhile
+    live = set(db.scalars(select(Component.id).where(Component.session_id == session_id)))
+    for component_id, ids in plan.existing:
+        if component_id in live:
+            _add_members(db, component_id, [i for i in ids if i not in taken])
+    for label, keywords, seed_key, ids in plan.new:
+        comp = Component(session_id=session_id, label=label, keywords=keywords, seed_key=seed_key)
+        db.add(comp)
+        db.flush()
+        _add_members(db, comp.id, [i for i in ids if i not in taken])
+    events.record(
+        db, actor, "cluster", "session", session_id, group_id=group_id, session_id=session_id,
+        content=repr(plan),
+    )  # fmt: skip
+
+
+def _add_members(db: Session, component_id: int, ids: Iterable[int], pinned: bool = False) -> None:
+    for contribution_id in ids:
+        db.add(
+            ComponentMember(
+                contribution_id=contribution_id, component_id=component_id, pinned=pinned
+            )
+        )
+    db.flush()
+
+
+def cluster(
+    session_id: int,
+    actor: Actor,
+    *,
+    k: int | None = None,
+    seeded: bool = False,
+    url: str | None = None,
+) -> list[ComponentView]:
+    """Suggest components for a session's visible contributions, keeping the facilitator's edits.
+
+    `k` is the number of new components (None: chosen automatically); `seeded` starts
+    from the programme's candidate components in `templates/programme/components.toml`.
+    """
+    with store.reading(url) as db:
+        actor.require(actor.can_moderate(_group_of(db, session_id)), "cluster this session")
+        seeds = _edited_seeds(db, session_id)
+        free = _free_contributions(db, session_id)
+    if seeded:
+        seeds += _template_seeds({s.name for s in seeds})
+    plan = _plan(free, seeds, k) if free else _Plan([], [])
+    store.write(lambda db: _apply(db, actor, session_id, plan), url)
+    return listing(session_id, actor, url=url)
+
+
+# --- the facilitator's edits ---------------------------------------------------------------
+
+
+def _component(db: Session, component_id: int, actor: Actor) -> tuple[Component, int]:
+    comp = db.get(Component, component_id)
+    if comp is None:
+        raise NotFound("That component is no longer there.")
+    group_id = _group_of(db, comp.session_id)
+    actor.require(actor.can_moderate(group_id), "edit this session's components")
+    return comp, group_id
+
+
+def _log(db: Session, actor: Actor, action: str, comp: Component, group_id: int, note: str) -> None:
+    events.record(
+        db, actor, action, "component", comp.id, group_id=group_id, session_id=comp.session_id,
+        content=note,
+    )  # fmt: skip
+
+
+def _pin(db: Session, component_id: int, contribution_ids: Iterable[int]) -> None:
+    """Put contributions into a component, pinned, wherever they were before."""
+    ids = list(contribution_ids)
+    db.execute(delete(ComponentMember).where(ComponentMember.contribution_id.in_(ids)))
+    db.flush()
+    _add_members(db, component_id, ids, pinned=True)
+
+
+def _drop_if_empty(db: Session, component_id: int | None) -> None:
+    """An unedited component left with no members has nothing to trace to: remove it."""
+    comp = db.get(Component, component_id) if component_id is not None else None
+    if comp is None or comp.edited:
+        return
+    if db.scalar(select(ComponentMember.contribution_id).where(
+        ComponentMember.component_id == comp.id
+    ).limit(1)) is None:  # fmt: skip
+        db.delete(comp)
+
+
+def move(contribution_id: int, component_id: int, actor: Actor, url: str | None = None) -> None:
+    """Move one contribution into a component (pinned, so re-clustering leaves it there)."""
+
+    def apply(db: Session) -> None:
+        target, group_id = _component(db, component_id, actor)
+        c = db.get(Contribution, contribution_id)
+        if c is None or c.session_id != target.session_id:
+            raise NotFound("That contribution is not part of this session.")
+        source = db.scalar(
+            select(ComponentMember.component_id).where(
+                ComponentMember.contribution_id == contribution_id
+            )
+        )
+        _pin(db, target.id, [contribution_id])
+        target.edited = True
+        if source != target.id:
+            _drop_if_empty(db, source)
+        _log(db, actor, "move", target, group_id, str(contribution_id))
+
+    store.write(apply, url)
+
+
+def merge(keep_id: int, other_id: int, actor: Actor, url: str | None = None) -> None:
+    """Merge `other` into `keep`: its members move (pinned) and it is removed."""
+
+    def apply(db: Session) -> None:
+        keep, group_id = _component(db, keep_id, actor)
+        other, _ = _component(db, other_id, actor)
+        if keep.id == other.id or keep.session_id != other.session_id:
+            raise Conflict("Choose two different components of the same session to merge.")
+        moving = db.scalars(
+            select(ComponentMember.contribution_id).where(ComponentMember.component_id == other.id)
+        ).all()
+        members = db.scalars(
+            select(ComponentMember.contribution_id).where(ComponentMember.component_id == keep.id)
+        ).all()
+        _pin(db, keep.id, [*members, *moving])
+        keep.keywords = list(dict.fromkeys([*keep.keywords, *other.keywords]))
+        keep.edited = True
+        db.delete(other)
+        _log(db, actor, "merge", keep, group_id, str(other_id))
+
+    store.write(apply, url)
+
+
+def split(
+    component_id: int,
+    contribution_ids: Sequence[int],
+    actor: Actor,
+    *,
+    label: str | None = None,
+    url: str | None = None,
+) -> int:
+    """Split the chosen members off into a new component; returns the new component's id.
+
+    Both halves are pinned, so re-clustering does not join them up again.
+    """
+    chosen = set(contribution_ids)
+
+    def apply(db: Session) -> int:
+        comp, group_id = _component(db, component_id, actor)
+        members = set(
+            db.scalars(
+                select(ComponentMember.contribution_id).where(
+                    ComponentMember.component_id == comp.id
+                )
+            )
+        )
+        if not chosen or not chosen < members:
+            raise Invalid(
+                "Choose some, but not all, of the component's contributions to split off."
+            )
+        part = Component(
+            session_id=comp.session_id,
+            label=_label(label or f"{comp.label} (split)"),
+            edited=True,
+        )
+        db.add(part)
+        db.flush()
+        _pin(db, part.id, sorted(chosen))
+        _pin(db, comp.id, sorted(members - chosen))
+        comp.edited = True
+        _log(db, actor, "split", comp, group_id, str(part.id))
+        return part.id
+
+    return int(store.write(apply, url))
+
+
+def _label(text: str) -> str:
+    label = " ".join(text.split())
+    if not label:
+        raise Invalid("A component needs a name.")
+    return label[:MAX_LABEL]
+
+
+def rename(component_id: int, label: str, actor: Actor, url: str | None = None) -> None:
+    """Give a component the group's own name for it; re-clustering keeps the name."""
+    new_label = _label(label)
+
+    def apply(db: Session) -> None:
+        comp, group_id = _component(db, component_id, actor)
+        comp.label = new_label
+        comp.edited = True
+        _log(db, actor, "rename", comp, group_id, new_label)
+
+    store.write(apply, url)

@@ -1,0 +1,296 @@
+"""Contributions: what participants write, stored exactly as written, with its language.
+
+The participant form calls `submit` with a client submission id, so a double click or a
+resent form stores one row, and the same id with different content is refused rather
+than overwritten. Text is never altered or escaped on the way in: it is escaped
+wherever it is shown. A contribution that may disclose risk or identifying details is
+marked `needs_review` and kept off shared views until a facilitator has looked at it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from codesign import store
+from codesign.access import ADMIN, Actor, Role
+from codesign.errors import Closed, Conflict, ConsentMissing, Invalid, NotFound
+from codesign.people.participants import LANGUAGES
+from codesign.safety import safeguarding
+from codesign.store import events
+from codesign.store.models import Consent, Contribution, Participant, Revision
+from codesign.store.models import Session as WorkshopSession
+
+KINDS = ("idea", "proposal", "concern", "question")
+STATUSES = ("visible", "hidden", "merged")
+MAX_CHARS = 2000
+
+EMPTY = "Please write something before sending, or choose Pass."
+TOO_LONG = "That is longer than 2,000 characters. Please shorten it and send again."
+RESENT_DIFFERENT = "This form was already sent with different words. Please reload and try again."
+
+
+def clean(text: str) -> str:
+    """Check text without changing it, apart from trimming surrounding white space."""
+    stripped = text.strip()
+    if not stripped:
+        raise Invalid(EMPTY)
+    if len(stripped) > MAX_CHARS:
+        raise Invalid(TOO_LONG)
+    if "\x00" in stripped or not _encodable(stripped):
+        raise Invalid("The text contains a character that cannot be saved.")
+    return stripped
+
+
+def _encodable(text: str) -> bool:
+    """False for lone surrogates (a broken paste), which neither database can store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def _rules() -> "safeguarding.Rules":
+    return safeguarding.load_rules()
+
+
+def screen(text: str) -> list[str]:
+    """Categories of concern for the facilitator (never the matched words themselves)."""
+    return sorted({flag.category for flag in safeguarding.check(text, _rules())})
+
+
+def _has_consent(db: Session, participant_id: int) -> bool:
+    latest = db.scalar(
+        select(Consent)
+        .where(Consent.participant_id == participant_id)
+        .order_by(Consent.id.desc())
+        .limit(1)
+    )
+    return latest is not None and latest.contribute
+
+
+def _session_for_write(db: Session, session_id: int, actor: Actor) -> WorkshopSession:
+    s = db.get(WorkshopSession, session_id)
+    if s is None:
+        raise NotFound("That session no longer exists.")
+    actor.require(actor.can_contribute(s.group_id), "add to this session")
+    if s.closed:
+        raise Closed("This session has closed. Thank you for taking part.")
+    if actor.role is Role.PARTICIPANT and not s.phase_open:
+        raise Closed("The facilitator has closed this part of the session.")
+    return s
+
+
+def _existing(db: Session, session_id: int, client_id: str, content: str) -> Contribution | None:
+    found = db.scalar(
+        select(Contribution).where(
+            Contribution.session_id == session_id, Contribution.client_id == client_id
+        )
+    )
+    if found is not None and found.content_hash != content:
+        raise Conflict(RESENT_DIFFERENT)
+    return found
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A contribution about to be stored; importers and the demo fill in more than forms do."""
+
+    session_id: int
+    participant_id: int | None
+    text: str
+    kind: str = "idea"
+    language: str = "en"
+    client_id: str | None = None
+    ref: str | None = None
+    created_at: datetime | None = None
+    phase_key: str | None = None
+    on_behalf: bool | None = None
+
+
+def add(db: Session, actor: Actor, draft: Draft) -> Contribution:
+    """Store a checked draft inside the caller's transaction and log it."""
+    s = _session_for_write(db, draft.session_id, actor)
+    if draft.participant_id is not None:
+        owner = db.get(Participant, draft.participant_id)
+        if owner is None or owner.group_id != s.group_id:
+            raise NotFound("That participant is not part of this session's group.")
+        if not _has_consent(db, draft.participant_id):
+            raise ConsentMissing("Nothing is saved unless you agree to take part.")
+    content = events.digest(draft.text, draft.kind, draft.language)
+    if draft.client_id and (found := _existing(db, s.id, draft.client_id, content)):
+        return found
+    flags = screen(draft.text)
+    phase_key = draft.phase_key or s.current_phase
+    phase = next((p for p in s.phases if p.key == phase_key), None)
+    on_behalf = draft.on_behalf
+    c = Contribution(
+        session_id=s.id,
+        participant_id=draft.participant_id,
+        phase_key=phase_key,
+        prompt=phase.prompt if phase else "",
+        kind=draft.kind,
+        text=draft.text,
+        language=draft.language,
+        entered_by_facilitator=actor.role is not Role.PARTICIPANT
+        if on_behalf is None
+        else on_behalf,
+        needs_review=bool(flags),
+        flags=flags,
+        ref=draft.ref,
+        client_id=draft.client_id,
+        content_hash=content,
+    )
+    if draft.created_at is not None:
+        c.created_at = draft.created_at
+    db.add(c)
+    db.flush()
+    events.record(
+        db, actor, "create", "contribution", c.id, group_id=s.group_id, session_id=s.id,
+        content=draft.text,
+    )  # fmt: skip
+    return c
+
+
+def check(text: str, kind: str, language: str) -> str:
+    """Validate a form's fields, returning the text to store."""
+    body = clean(text)
+    if kind not in KINDS:
+        raise Invalid("Please choose idea, proposal, concern or question.")
+    if language not in LANGUAGES:
+        raise Invalid("That language is not supported.")
+    return body
+
+
+def submit(
+    session_id: int,
+    participant_id: int | None,
+    text: str,
+    *,
+    kind: str = "idea",
+    language: str = "en",
+    client_id: str | None = None,
+    actor: Actor | None = None,
+    url: str | None = None,
+) -> Contribution:
+    """Store one contribution (idempotent per `client_id`); the participant acts by default."""
+    body = check(text, kind, language)
+    who = actor or _participant_actor(participant_id, url)
+    draft = Draft(session_id, participant_id, body, kind, language, client_id)
+
+    def apply(db: Session) -> Contribution:
+        return add(db, who, draft)
+
+    try:
+        return store.write(apply, url)
+    except IntegrityError:
+        if client_id is None:
+            raise
+        return store.write(apply, url)  # a concurrent resend won the race: read it back
+
+
+def _participant_actor(participant_id: int | None, url: str | None) -> Actor:
+    if participant_id is None:
+        return ADMIN
+    with store.reading(url) as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise NotFound("We could not find you in this session. Please join again.")
+        return Actor(Role.PARTICIPANT, frozenset({p.group_id}), participant_id=p.id)
+
+
+def _own(db: Session, contribution_id: int, actor: Actor) -> tuple[Contribution, WorkshopSession]:
+    c = db.get(Contribution, contribution_id)
+    if c is None or c.participant_id != actor.participant_id:
+        raise NotFound("That contribution is no longer there.")
+    s = _session_for_write(db, c.session_id, actor)
+    if c.phase_key != s.current_phase or not s.phase_open:
+        raise Closed("The facilitator has closed this part of the session.")
+    return c, s
+
+
+def edit_own(contribution_id: int, text: str, actor: Actor, url: str | None = None) -> None:
+    """A participant rewrites their own words while the phase is open; the earlier text is kept."""
+    body = clean(text)
+
+    def apply(db: Session) -> None:
+        c, s = _own(db, contribution_id, actor)
+        if c.text == body:
+            return
+        db.add(Revision(contribution_id=c.id, text=c.text, edited_by="participant"))
+        c.text = body
+        c.content_hash = events.digest(body, c.kind, c.language)
+        c.flags = screen(body)
+        c.needs_review = bool(c.flags)
+        c.updated_at = datetime.now().astimezone()
+        events.record(
+            db, actor, "update", "contribution", c.id, group_id=s.group_id, session_id=s.id,
+            content=body,
+        )  # fmt: skip
+
+    store.write(apply, url)
+
+
+def withdraw_own(contribution_id: int, actor: Actor, url: str | None = None) -> None:
+    """A participant takes back one contribution: it and its history are deleted, not hidden."""
+
+    def apply(db: Session) -> None:
+        c, s = _own(db, contribution_id, actor)
+        db.delete(c)
+        events.record(
+            db, actor, "delete", "contribution", contribution_id, group_id=s.group_id,
+            session_id=s.id,
+        )  # fmt: skip
+
+    store.write(apply, url)
+
+
+def own(
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> list[Contribution]:
+    """A participant's own contributions to a session, oldest first."""
+    with store.reading(url) as db:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_read_subject(participant_id, s.group_id), "see these contributions")
+        return list(
+            db.scalars(
+                select(Contribution)
+                .where(
+                    Contribution.session_id == session_id,
+                    Contribution.participant_id == participant_id,
+                )
+                .order_by(Contribution.id)
+            )
+        )
+
+
+def for_session(
+    session_id: int,
+    actor: Actor = ADMIN,
+    *,
+    shared: bool = False,
+    statuses: Sequence[str] = ("visible",),
+    url: str | None = None,
+) -> list[Contribution]:
+    """A session's contributions for a facilitator; `shared=True` leaves out unreviewed flags."""
+    with store.reading(url) as db:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_read(s.group_id), "read this session")
+        query = (
+            select(Contribution)
+            .where(Contribution.session_id == session_id, Contribution.status.in_(statuses))
+            .order_by(Contribution.id)
+        )
+        if shared:
+            query = query.where(Contribution.needs_review.is_(False))
+        return list(db.scalars(query))

@@ -1,0 +1,221 @@
+"""Workshop sessions: creating them from a template, finding them by join code, and the
+facilitator's controls over phases, voting and results.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from codesign import store, templates
+from codesign.access import ADMIN, Actor
+from codesign.errors import Closed, Invalid, NotFound
+from codesign.people import groups
+from codesign.people.codes import display_join_code, new_join_code, normalise_join_code
+from codesign.store import events
+from codesign.store.models import Phase
+from codesign.store.models import Session as WorkshopSession
+
+DEFAULT_TEMPLATE = "programme-components"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What the command line and forms need to show about a session."""
+
+    id: int
+    code: str
+    group: str
+    group_id: int
+    title: str
+    template: str | None
+    current_phase: str | None
+    closed: bool
+
+    @property
+    def display_code(self) -> str:
+        return display_join_code(self.code)
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "group": self.group, "title": self.title}
+
+
+def _info(s: WorkshopSession) -> SessionInfo:
+    return SessionInfo(
+        s.id, s.code, s.group.slug, s.group_id, s.title, s.template, s.current_phase, s.closed
+    )
+
+
+def add_phases(s: WorkshopSession, template: str | None) -> None:
+    """Copy a template's agenda into the session, so later template edits stay separate."""
+    if template is None:
+        return
+    plan = templates.session_plan(template)
+    for position, phase in enumerate(plan.phases):
+        s.phases.append(
+            Phase(
+                position=position,
+                key=phase.key,
+                name=phase.name,
+                kind=phase.kind,
+                minutes=phase.minutes,
+                prompt=phase.prompt,
+                rating=phase.rating,
+            )
+        )
+    s.current_phase = plan.phases[0].key if plan.phases else None
+
+
+def _create(
+    db: Session,
+    actor: Actor,
+    group_name: str,
+    title: str,
+    template: str | None,
+    held_on: date | None,
+    synthetic: bool,
+) -> SessionInfo:
+    if not title.strip():
+        raise Invalid("A session needs a title.")
+    group = groups.find_or_create(db, group_name)
+    actor.require(actor.can_moderate(group.id), "create sessions for this group")
+    for _ in range(20):
+        code = new_join_code()
+        if db.scalar(select(WorkshopSession.id).where(WorkshopSession.code == code)) is None:
+            break
+    s = WorkshopSession(
+        group=group,
+        code=code,
+        title=title.strip(),
+        template=template,
+        held_on=held_on,
+        synthetic=synthetic,
+    )
+    add_phases(s, template)
+    db.add(s)
+    db.flush()
+    events.record(db, actor, "create", "session", s.id, group_id=group.id, session_id=s.id)
+    return _info(s)
+
+
+def create(
+    group: str,
+    title: str,
+    *,
+    template: str | None = DEFAULT_TEMPLATE,
+    held_on: date | None = None,
+    synthetic: bool = False,
+    actor: Actor = ADMIN,
+    url: str | None = None,
+) -> SessionInfo:
+    """Create a session (and its group if new) with a fresh join code and the template's agenda."""
+    if template is not None:
+        templates.session_plan(template)  # fail before writing if the template is missing
+    for _ in range(5):
+        try:
+            return store.write(
+                lambda db: _create(db, actor, group, title, template, held_on, synthetic), url
+            )
+        except IntegrityError:
+            continue  # a join code collided with a concurrent creation: draw again
+    raise Invalid("Could not find a free join code; try again.")
+
+
+def _load(db: Session, code: str) -> WorkshopSession:
+    wanted = normalise_join_code(code)
+    found = db.scalar(
+        select(WorkshopSession)
+        .where(WorkshopSession.code == wanted)
+        .options(selectinload(WorkshopSession.phases), selectinload(WorkshopSession.group))
+    )
+    if found is None:
+        raise NotFound("We could not find a session with that code. Check it and try again.")
+    return found
+
+
+def by_code(code: str, url: str | None = None) -> SessionInfo:
+    """Find a session by its join code, forgiving case, spaces and dashes."""
+    with store.reading(url) as db:
+        return _info(_load(db, code))
+
+
+def open_by_code(code: str, url: str | None = None) -> SessionInfo:
+    """As `by_code`, but a closed session is refused with a clear message."""
+    info = by_code(code, url)
+    if info.closed:
+        raise Closed("This session has closed. Thank you for taking part.")
+    return info
+
+
+def listing(actor: Actor = ADMIN, url: str | None = None) -> list[SessionInfo]:
+    """Sessions the actor may read, newest first."""
+    with store.reading(url) as db:
+        rows = db.scalars(
+            select(WorkshopSession)
+            .options(selectinload(WorkshopSession.group))
+            .order_by(WorkshopSession.id.desc())
+        )
+        return [_info(s) for s in rows if actor.can_read(s.group_id)]
+
+
+def phases(session_id: int, url: str | None = None) -> list[Phase]:
+    with store.reading(url) as db:
+        return list(
+            db.scalars(select(Phase).where(Phase.session_id == session_id).order_by(Phase.position))
+        )
+
+
+def state(session_id: int, url: str | None = None) -> WorkshopSession:
+    """The session row as it is now: what forms poll to follow the facilitator."""
+    with store.reading(url) as db:
+        s = db.get(WorkshopSession, session_id, options=[selectinload(WorkshopSession.phases)])
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        return s
+
+
+def current_phase(s: WorkshopSession) -> Phase | None:
+    return next((p for p in s.phases if p.key == s.current_phase), None)
+
+
+def _control(
+    session_id: int, actor: Actor, action: str, url: str | None, **changes: object
+) -> None:
+    def apply(db: Session) -> None:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_moderate(s.group_id), "run this session")
+        if "current_phase" in changes and changes["current_phase"] not in {p.key for p in s.phases}:
+            raise Invalid("That phase is not on this session's agenda.")
+        for name, value in changes.items():
+            setattr(s, name, value)
+        events.record(db, actor, action, "session", s.id, group_id=s.group_id, session_id=s.id)
+
+    store.write(apply, url)
+
+
+def set_phase(
+    session_id: int, phase_key: str, actor: Actor = ADMIN, url: str | None = None
+) -> None:
+    """Move the session to a phase and open it for contributions."""
+    _control(session_id, actor, "phase", url, current_phase=phase_key, phase_open=True)
+
+
+def close_phase(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
+    """Close the current phase: participants can no longer edit or withdraw what they wrote."""
+    _control(session_id, actor, "close_phase", url, phase_open=False)
+
+
+def set_voting(session_id: int, open_: bool, actor: Actor = ADMIN, url: str | None = None) -> None:
+    _control(session_id, actor, "voting", url, voting_open=open_)
+
+
+def reveal_results(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
+    _control(session_id, actor, "reveal", url, results_revealed=True)
+
+
+def close(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
+    _control(session_id, actor, "close", url, closed=True, phase_open=False, voting_open=False)

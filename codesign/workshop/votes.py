@@ -1,0 +1,188 @@
+"""Votes: dot voting with a budget and a per-item cap, and agree / disagree / pass.
+
+A participant's latest choice replaces their earlier one for the same item, so a double
+click or a change of mind never counts twice. Results are read through `tallies`, which
+only facilitators (and, once revealed, participants) see.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from codesign import store
+from codesign.access import ADMIN, Actor
+from codesign.errors import Closed, Invalid, NotFound
+from codesign.store import events
+from codesign.store.models import Contribution, Vote
+from codesign.store.models import Session as WorkshopSession
+
+AGREE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
+
+
+def _voting_session(db: Session, session_id: int, actor: Actor) -> WorkshopSession:
+    s = db.get(WorkshopSession, session_id)
+    if s is None:
+        raise NotFound("That session no longer exists.")
+    actor.require(actor.can_contribute(s.group_id), "vote in this session")
+    if s.closed or not s.voting_open:
+        raise Closed("Voting is not open right now.")
+    return s
+
+
+def _target(db: Session, s: WorkshopSession, contribution_id: int) -> Contribution:
+    c = db.get(Contribution, contribution_id)
+    target_group = db.scalar(
+        select(WorkshopSession.group_id).where(WorkshopSession.id == (c.session_id if c else -1))
+    )
+    if c is None or target_group != s.group_id or c.status != "visible":
+        raise NotFound("That proposal is no longer available to vote on.")
+    return c
+
+
+def _replace(
+    db: Session, actor: Actor, s: WorkshopSession, participant_id: int, cid: int, kind: str,
+    value: int | None,
+) -> None:  # fmt: skip
+    db.execute(
+        delete(Vote).where(
+            Vote.session_id == s.id,
+            Vote.participant_id == participant_id,
+            Vote.contribution_id == cid,
+            Vote.kind == kind,
+        )
+    )
+    vote_id = None
+    if value is not None:
+        vote = Vote(
+            session_id=s.id, participant_id=participant_id, contribution_id=cid, kind=kind,
+            value=value,
+        )  # fmt: skip
+        db.add(vote)
+        db.flush()
+        vote_id = vote.id
+    events.record(db, actor, "vote", "vote", vote_id, group_id=s.group_id, session_id=s.id)
+
+
+def place_dots(
+    session_id: int, participant_id: int, contribution_id: int, dots: int, *,
+    actor: Actor, url: str | None = None,
+) -> None:  # fmt: skip
+    """Set how many dots a participant gives one item (0 takes them back)."""
+
+    def apply(db: Session) -> None:
+        s = _voting_session(db, session_id, actor)
+        _target(db, s, contribution_id)
+        if not 0 <= dots <= s.dot_cap:
+            raise Invalid(f"You can give each item at most {s.dot_cap} dots.")
+        spent = db.scalar(
+            select(func.coalesce(func.sum(Vote.value), 0)).where(
+                Vote.session_id == s.id,
+                Vote.participant_id == participant_id,
+                Vote.kind == "dot",
+                Vote.contribution_id != contribution_id,
+            )
+        )
+        if (spent or 0) + dots > s.dot_budget:
+            raise Invalid(f"You have {s.dot_budget} dots in all; take some back first.")
+        _replace(db, actor, s, participant_id, contribution_id, "dot", dots or None)
+
+    store.write(apply, url)
+
+
+def agree(
+    session_id: int, participant_id: int, contribution_id: int, value: int, *,
+    actor: Actor, url: str | None = None,
+) -> None:  # fmt: skip
+    """Record agree (1), disagree (-1) or pass (0) on one proposal."""
+    if value not in AGREE_VALUES:
+        raise Invalid("Please choose agree, disagree or pass.")
+
+    def apply(db: Session) -> None:
+        s = _voting_session(db, session_id, actor)
+        _target(db, s, contribution_id)
+        _replace(db, actor, s, participant_id, contribution_id, "agree", value)
+
+    store.write(apply, url)
+
+
+def own(
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+) -> dict[tuple[int, str], int]:
+    """A participant's current votes: (contribution id, kind) -> value."""
+    with store.reading(url) as db:
+        s = _session(db, session_id)
+        actor.require(actor.can_read_subject(participant_id, s.group_id), "see these votes")
+        rows = db.execute(
+            select(Vote.contribution_id, Vote.kind, Vote.value).where(
+                Vote.session_id == session_id, Vote.participant_id == participant_id
+            )
+        )
+        return {(cid, kind): value for cid, kind, value in rows}
+
+
+@dataclass(frozen=True)
+class Tally:
+    contribution_id: int
+    dots: int
+    agree: int
+    disagree: int
+    passed: int
+
+
+def _session(db: Session, session_id: int) -> WorkshopSession:
+    s = db.get(WorkshopSession, session_id)
+    if s is None:
+        raise NotFound("That session no longer exists.")
+    return s
+
+
+def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> list[Tally]:
+    """Totals per voted item, most dots first; participants see them only once revealed."""
+    with store.reading(url) as db:
+        s = _session(db, session_id)
+        if not (actor.can_read(s.group_id) or (s.results_revealed and actor.in_group(s.group_id))):
+            actor.require(False, "see these results yet")
+        counts: Counter[tuple[int, str, int]] = Counter()
+        dots: Counter[int] = Counter()
+        for cid, kind, value in db.execute(
+            select(Vote.contribution_id, Vote.kind, Vote.value).where(Vote.session_id == session_id)
+        ):
+            if kind == "dot":
+                dots[cid] += value
+            else:
+                counts[(cid, kind, value)] += 1
+        items = set(dots) | {cid for cid, _, _ in counts}
+        result = [
+            Tally(cid, dots[cid], counts[(cid, "agree", 1)], counts[(cid, "agree", -1)],
+                  counts[(cid, "agree", 0)])
+            for cid in items
+        ]  # fmt: skip
+        return sorted(result, key=lambda t: (-t.dots, -t.agree, t.contribution_id))
+
+
+def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
+    """What a session votes on: its group's visible, reviewed proposals up to this session.
+
+    A prioritising session votes on the proposals gathered in the group's earlier sessions,
+    so the ballot spans the group rather than one session; flagged items wait for review.
+    """
+    with store.reading(url) as db:
+        s = _session(db, session_id)
+        actor.require(actor.in_group(s.group_id), "see this group's proposals")
+        group_sessions = select(WorkshopSession.id).where(
+            WorkshopSession.group_id == s.group_id, WorkshopSession.id <= s.id
+        )
+        return list(
+            db.scalars(
+                select(Contribution)
+                .where(
+                    Contribution.session_id.in_(group_sessions),
+                    Contribution.kind == "proposal",
+                    Contribution.status == "visible",
+                    Contribution.needs_review.is_(False),
+                )
+                .order_by(Contribution.id)
+            )
+        )
