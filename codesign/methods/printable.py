@@ -1,0 +1,30 @@
+"""One rule for characters a file format cannot hold, applied as text is written out.
+
+Participants paste from other apps, and a vertical tab (Word's manual line break) or a
+stray NUL arrives inside their words. XML 1.0 forbids most C0 control characters, so
+lxml refuses them (the .qdpx project, every .docx part and every .xlsx sheet are XML),
+and HTML renders them as nothing at all. The text is stored as written; only output
+changes, in one way for every format:
+
+- vertical tab and form feed become a line break, which is what the writer meant;
+- every other character XML 1.0 forbids becomes U+FFFD, the replacement character, so a
+  reader sees that something was there instead of losing it silently.
+
+Each replacement is one character for one, so offsets into the text (the .qdpx
+selections) still point at the same words.
+"""
+
+import re
+
+LINE_BREAKS = "\x0b\x0c"
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def _replace(match: re.Match[str]) -> str:
+    return "\n" if match.group() in LINE_BREAKS else REPLACEMENT
+
+
+def printable(text: str) -> str:
+    """`text` with every character XML 1.0 cannot hold replaced, one for one."""
+    return FORBIDDEN.sub(_replace, text)
