@@ -1,10 +1,13 @@
 """The "you said, we did" report for the Advisory Group: every decided comment, grouped
 by toolkit section, with the decision, its rationale and the words that changed.
 
-One `Report` is built from the database and rendered twice: HTML from the Jinja2
+One `Report` is built from the database and rendered three ways: HTML from the Jinja2
 template `templates/reports/you_said_we_did.html.j2` (autoescaped: members' words and
-rationales are never markup) and a Word file built with python-docx, for those who
-forward documents rather than links.
+rationales are never markup), the same HTML as a PDF for the chair to circulate
+(`codesign.methods.pdf`), and a Word file built with python-docx, for those who forward
+documents rather than links. The wording the two layouts share (title, introduction,
+each item's line, the privacy note) is built here once, so the Word file says what the
+page says; every piece of text goes through `printable` on the way out.
 
 Who said what: the report is sent to the whole group, so an item names only the
 member's organisation type. The member's pseudonym is added only when their latest
@@ -30,6 +33,8 @@ from codesign.advisory.feedback import ORGANISATION_TYPES
 from codesign.advisory.lifecycle import CLOSED
 from codesign.config import TEMPLATES
 from codesign.errors import Invalid
+from codesign.methods.pdf import write_pdf
+from codesign.methods.printable import finalize, printable
 from codesign.methods.textdiff import Op, changed, to_html, word_ops
 from codesign.safety.redact import redact
 from codesign.store.models import (
@@ -44,7 +49,12 @@ from codesign.store.models import (
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-FORMATS = ("html", "docx")
+FORMATS = ("html", "docx", "pdf")
+TITLE = "You said, we did: Cultural Competency Toolkit"
+PRIVACY_NOTE = (
+    "Comments are shown by organisation type; a member's pseudonym appears only where "
+    "they agreed to be quoted. Contact details typed into comments are removed."
+)
 CONTEXT_WORDS = 10
 STATUS_LABELS = {
     "accepted": "Accepted",
@@ -61,6 +71,7 @@ class ReportItem:
     who: str
     status: str
     rationale: str
+    commented_on: date
     decided_on: date
     commented_version: int
     addressing_version: int | None
@@ -68,6 +79,22 @@ class ReportItem:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def heading(self) -> str:
+        """Who said it, about which version, and when."""
+        return (
+            f"{self.type.capitalize()} from {self.who}, on version {self.commented_version}, "
+            f"{self.commented_on:%d %B %Y}"
+        )
+
+    @property
+    def decided(self) -> str:
+        return f"({self.decided_on:%d %B %Y})"
+
+    @property
+    def change_note(self) -> str:
+        return f"Changed in version {self.addressing_version}: see what changed"
 
     @property
     def change_key(self) -> str | None:
@@ -118,6 +145,13 @@ class Report:
     def still_open(self) -> int:
         return sum(s.still_open for s in self.sections)
 
+    @property
+    def lede(self) -> str:
+        return (
+            "What the Advisory Group told us about the Cultural Competency Toolkit, what we "
+            f"decided, and the words that changed. Produced {self.generated_on:%d %B %Y}."
+        )
+
 
 def _quotable(db: Session) -> set[int]:
     """Participants whose latest consent allows quoting them by pseudonym."""
@@ -154,6 +188,7 @@ def _item(db: Session, item: FeedbackItem, quotable: set[int]) -> ReportItem:
         who=_who(author, quotable),
         status=item.status,
         rationale=redact(decision.rationale),
+        commented_on=item.created_at.date(),
         decided_on=decision.created_at.date(),
         commented_version=commented.number if commented else 0,
         addressing_version=addressing.number if addressing else None,
@@ -210,10 +245,13 @@ def build(url: str | None = None, actor: Actor = ADMIN) -> Report:
 
 def render_html(report: Report) -> str:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES / "reports"), autoescape=True, keep_trailing_newline=True
+        loader=FileSystemLoader(TEMPLATES / "reports"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        finalize=finalize,
     )
     template = env.get_template("you_said_we_did.html.j2")
-    return template.render(report=report, labels=STATUS_LABELS)
+    return template.render(report=report, labels=STATUS_LABELS, title=TITLE, note=PRIVACY_NOTE)
 
 
 def _docx_change(doc: "DocxDocument", ops: list[Op]) -> None:
@@ -221,7 +259,7 @@ def _docx_change(doc: "DocxDocument", ops: list[Op]) -> None:
 
     paragraph = doc.add_paragraph()
     for op in ops:
-        run = paragraph.add_run(op.text)
+        run = paragraph.add_run(printable(op.text))
         if op.tag == "delete":
             run.font.strike = True
             run.font.color.rgb = RGBColor(0x9B, 0x1C, 0x1C)
@@ -230,45 +268,58 @@ def _docx_change(doc: "DocxDocument", ops: list[Op]) -> None:
             run.font.color.rgb = RGBColor(0x1B, 0x5E, 0x20)
 
 
+def _docx_item(doc: "DocxDocument", item: ReportItem) -> None:
+    """One answered comment, line for line as the HTML article shows it."""
+    doc.add_heading(printable(item.heading), level=3)
+    doc.add_paragraph(printable(item.text), style="Quote")
+    verdict = doc.add_paragraph()
+    verdict.add_run(item.status_label).bold = True
+    verdict.add_run(printable(f" {item.rationale} {item.decided}"))
+    if item.addressing_version:
+        doc.add_paragraph(f"{item.change_note} below.")
+
+
+def _docx_section(doc: "DocxDocument", section: ReportSection) -> None:
+    doc.add_heading(printable(section.title), level=1)
+    for item in section.items:
+        _docx_item(doc, item)
+    for change in section.changes:
+        doc.add_heading(
+            f"What changed from version {change.from_version} to {change.to_version}", level=2
+        )
+        doc.add_paragraph("Removed words are struck through; new words are underlined.")
+        _docx_change(doc, change.ops)
+    if section.still_open:
+        doc.add_paragraph(f"Comments still being considered: {section.still_open}.")
+
+
 def write_docx(report: Report, out: Path) -> Path:
     """The same report as a Word document: headings per section, one block per item."""
     import docx
 
     doc = docx.Document()
+    doc.core_properties.title = TITLE
+    doc.core_properties.subject = "Cultural Competency Toolkit"
     doc.add_heading("You said, we did", level=0)
-    doc.add_paragraph(
-        f"What the Advisory Group told us about the Cultural Competency Toolkit, and what "
-        f"we did about it. {report.decided} comments answered; {report.still_open} still "
-        f"being considered. Produced {report.generated_on:%d %B %Y}."
-    )
+    doc.add_paragraph(report.lede)
+    counts = [f"{report.decided} comments answered"]
+    counts += [f"{label}: {report.counts[status]}" for status, label in STATUS_LABELS.items()]
+    doc.add_paragraph(" · ".join([*counts, f"Still being considered: {report.still_open}"]))
     for section in report.sections:
-        doc.add_heading(section.title, level=1)
-        for item in section.items:
-            doc.add_heading(f"{item.type.capitalize()} from {item.who}", level=3)
-            doc.add_paragraph(item.text, style="Quote")
-            verdict = doc.add_paragraph()
-            verdict.add_run(f"{item.status_label}. ").bold = True
-            verdict.add_run(item.rationale)
-            if item.addressing_version:
-                doc.add_paragraph(f"Changed in version {item.addressing_version}, shown below.")
-        for change in section.changes:
-            doc.add_heading(
-                f"What changed from version {change.from_version} to {change.to_version}", level=2
-            )
-            doc.add_paragraph("Struck out: removed. Underlined: added.")
-            _docx_change(doc, change.ops)
-        if section.still_open:
-            doc.add_paragraph(f"Comments still being considered: {section.still_open}.")
+        _docx_section(doc, section)
+    doc.add_paragraph(PRIVACY_NOTE)
     doc.save(str(out))
     return out
 
 
 def write(out: Path, fmt: str = "html", url: str | None = None, actor: Actor = ADMIN) -> Path:
-    """Build the report and write it as HTML or .docx."""
+    """Build the report and write it as HTML, PDF or .docx."""
     if fmt not in FORMATS:
-        raise Invalid(f"Unknown report format {fmt!r}; use html or docx.")
+        raise Invalid(f"Unknown report format {fmt!r}; use {', '.join(FORMATS)}.")
     report = build(url, actor)
     if fmt == "docx":
         return write_docx(report, out)
+    if fmt == "pdf":
+        return write_pdf(render_html(report), out)
     out.write_text(render_html(report), encoding="utf-8")
     return out

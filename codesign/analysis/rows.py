@@ -47,15 +47,24 @@ CONTRIBUTION_COLUMNS = (
 )
 
 
+VOTE_WORDS = {1: "agree", -1: "disagree", 0: "pass"}
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What an export covers: one session, or every session the actor may export."""
+    """What an export covers: one session, or every session the actor may export.
+
+    `encoding` is for the CSV files only: UTF-8 with a byte-order mark by default, which
+    Excel needs to read Urdu or Bengali correctly; plain `utf-8` for pandas and R, which
+    would otherwise keep the mark as part of the first column's name.
+    """
 
     session_id: int | None
     actor: Actor
     url: str | None = None
     deidentified: bool = False
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
+    encoding: str = "utf-8-sig"
 
 
 FREE_TEXT_COLUMNS = ("session_title", "prompt", "text", "component")
@@ -91,7 +100,7 @@ def _vote_counts(db: Any, contribution_ids: set[int]) -> Counter[tuple[int, str]
         if kind == "dot":
             counts[(cid, "dots")] += value
         else:
-            counts[(cid, {1: "agree", -1: "disagree", 0: "pass"}[value])] += 1
+            counts[(cid, VOTE_WORDS[value])] += 1
     return counts
 
 

@@ -4,7 +4,8 @@ codesign's own errors into a one-line message and exit code 1 instead of a trace
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -33,6 +34,28 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(exc.message) from exc
 
     return wrapper
+
+
+def file_format(out: Path, given: str | None, formats: Sequence[str]) -> str:
+    """The format to write `out` in: `given`, else the file's extension.
+
+    A file whose extension names another format is refused rather than written in the
+    wrong one (HTML inside a .docx would open as a broken document), and so is a file
+    whose format cannot be told.
+    """
+    suffix = out.suffix.lower().removeprefix(".")
+    if given is None and suffix in formats:
+        return suffix
+    if given is None:
+        raise click.UsageError(
+            f"Cannot tell the format from {out.name!r}; add --format ({', '.join(formats)})."
+        )
+    if suffix in formats and suffix != given:
+        raise click.UsageError(
+            f"--format {given} does not match {out.name!r}; use a .{given} file name, "
+            f"or --format {suffix}."
+        )
+    return given
 
 
 def emit_json(value: Any) -> None:

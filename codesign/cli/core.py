@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from codesign import exports, store
 from codesign.advisory import toolkit
-from codesign.cli.common import db_option, emit_json, friendly
+from codesign.cli.common import db_option, emit_json, file_format, friendly
 from codesign.demo import advisory as advisory_demo
 from codesign.demo import workshop as demo_data
 from codesign.intake import importers
@@ -109,16 +109,36 @@ def import_contributions(file: Path, code: str, as_json: bool, db: str | None) -
 @click.command()
 @click.option("--session", "code", default=None, help="Join code; omit with --all.")
 @click.option("--all", "whole", is_flag=True, help="Export the whole programme.")
-@click.option("--format", "fmt", default="csv", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(exports.FORMATS)),
+    default=None,
+    help="The file's format (default: from the --out file's extension).",
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--deidentified", is_flag=True, help="Drop identifying columns, redact text.")
+@click.option(
+    "--encoding",
+    type=click.Choice(exports.ENCODINGS),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV and ZIP: utf-8-sig starts with a byte-order mark for Excel; utf-8 for pandas, R.",
+)
 @db_option
 @friendly
 def export(
-    code: str | None, whole: bool, fmt: str, out: Path, deidentified: bool, db: str | None
+    code: str | None,
+    whole: bool,
+    fmt: str | None,
+    out: Path,
+    deidentified: bool,
+    encoding: str,
+    db: str | None,
 ) -> None:
     """Export a session (or the whole programme) to a file."""
     if not code and not whole:
         raise click.UsageError("Give --session CODE, or --all for the whole programme.")
-    path = exports.export(code, fmt, out, url=db, deidentified=deidentified)
+    chosen = file_format(out, fmt, tuple(exports.FORMATS))
+    path = exports.export(code, chosen, out, url=db, deidentified=deidentified, encoding=encoding)
     click.echo(f"Wrote {path}")

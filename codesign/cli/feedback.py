@@ -11,7 +11,7 @@ from codesign import store
 from codesign.access import ADMIN
 from codesign.advisory import drafts, feedback_csv, lifecycle, toolkit
 from codesign.advisory import report as advisory_report
-from codesign.cli.common import db_option, emit_json, friendly
+from codesign.cli.common import db_option, emit_json, file_format, friendly
 from codesign.errors import Invalid
 from codesign.methods.textdiff import unified
 from codesign.store import migrations
@@ -61,13 +61,18 @@ def move(item_id: int, to: str, rationale: str, version: int | None, db: str | N
 @feedback_group.command("report")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(advisory_report.FORMATS), default="html", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(advisory_report.FORMATS),
+    default=None,
+    help="html, pdf or docx (default: from the --out file's extension).",
 )
 @db_option
 @friendly
-def report(out: Path, fmt: str, db: str | None) -> None:
+def report(out: Path, fmt: str | None, db: str | None) -> None:
     """Write the "you said, we did" report for the Advisory Group."""
-    click.echo(f"Wrote {advisory_report.write(out, fmt, url=db)}")
+    chosen = file_format(out, fmt, advisory_report.FORMATS)
+    click.echo(f"Wrote {advisory_report.write(out, chosen, url=db)}")
 
 
 @click.group("toolkit")

@@ -18,6 +18,7 @@ from codesign.store import events
 from codesign.workshop import sessions
 
 Writer = Callable[[Scope, Path], None]
+ENCODINGS = ("utf-8-sig", "utf-8")
 FORMATS: dict[str, Writer] = {
     "csv": csv_file.write,
     "zip": zip_file.write,
@@ -36,6 +37,7 @@ def export(
     actor: Actor = ADMIN,
     url: str | None = None,
     deidentified: bool = False,
+    encoding: str = "utf-8-sig",
 ) -> Path:
     """Write one session (or, with no code, every session the actor may export) to `out`."""
     if fmt not in FORMATS:
@@ -44,8 +46,14 @@ def export(
     group_id = info.group_id if info else None
     if info is not None:
         actor.require(actor.can_export(info.group_id), "export this session")
+    if encoding not in ENCODINGS:
+        raise Invalid(f"Unknown encoding {encoding!r}; choose one of: {', '.join(ENCODINGS)}.")
     scope = Scope(
-        session_id=info.id if info else None, actor=actor, url=url, deidentified=deidentified
+        session_id=info.id if info else None,
+        actor=actor,
+        url=url,
+        deidentified=deidentified,
+        encoding=encoding,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     FORMATS[fmt](scope, out)

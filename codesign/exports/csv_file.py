@@ -1,4 +1,7 @@
-"""CSV: one row per contribution, UTF-8 with a byte-order mark so Excel opens Urdu correctly.
+"""CSV: one row per contribution, in UTF-8.
+
+By default the file starts with a byte-order mark, so Excel opens Urdu and Bengali
+correctly; `--encoding utf-8` leaves it out for pandas and R (`Scope.encoding`).
 
 Cells that a spreadsheet would run as a formula (starting = + - @) are prefixed with an
 apostrophe: a participant's text must never execute in an analyst's Excel.
@@ -20,7 +23,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def write(scope: Scope, out: Path) -> None:
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+    with out.open("w", encoding=scope.encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=CONTRIBUTION_COLUMNS)
         writer.writeheader()
         for row in contribution_rows(scope):

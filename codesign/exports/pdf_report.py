@@ -1,22 +1,17 @@
-"""PDF: the HTML report laid out by WeasyPrint.
-
-WeasyPrint shapes text with Pango and HarfBuzz, so Urdu, Bengali and Gurmukhi
-contributions print joined and in order (xhtml2pdf and fpdf2 do not shape complex
-scripts); its system libraries come from Debian (scripts/setup). Fonts come from
-fonts-noto-core. It is imported only here: nothing else pays for it.
+"""PDF: the HTML review report laid out by `codesign.methods.pdf` (WeasyPrint), whose
+docstring says how text in every script stays copyable and searchable.
 """
 
 from pathlib import Path
 
 from codesign.analysis.readmodel import build
 from codesign.analysis.rows import Scope
+from codesign.methods.pdf import write_pdf
 
 
 def write(scope: Scope, out: Path) -> None:
-    from weasyprint import HTML
-
     from codesign.exports import (
         review_report as report,  # matplotlib and Jinja2 load only for a report
     )
 
-    HTML(string=report.render_html(scope, build(scope))).write_pdf(out)
+    write_pdf(report.render_html(scope, build(scope)), out)

@@ -15,6 +15,7 @@ from codesign.analysis import charts, comparison, participation, review, themes
 from codesign.analysis.rows import Scope
 from codesign.analysis.tables import Tables
 from codesign.config import TEMPLATES
+from codesign.methods.printable import finalize
 
 QUOTES_PER_THEME = 3
 
@@ -61,6 +62,7 @@ def environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,
     )
 
 

@@ -1,7 +1,8 @@
 """ZIP: every table of the export as a CSV file, plus a short README naming the scope.
 
-Each CSV is written like the single-table `csv` export (UTF-8 with a byte-order mark,
-formula-looking cells defused), and `contributions.csv` is exactly that export's shape.
+Each CSV is written like the single-table `csv` export (UTF-8, with a byte-order mark
+unless `--encoding utf-8`; formula-looking cells defused), and `contributions.csv` is
+exactly that export's shape.
 """
 
 import csv
@@ -24,20 +25,20 @@ Components marked suggested=True were grouped by codesign, not saved by a facili
 """
 
 
-def table_csv(rows: list[Row], header: tuple[str, ...]) -> bytes:
+def table_csv(rows: list[Row], header: tuple[str, ...], encoding: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue().encode("utf-8-sig")
+    return buffer.getvalue().encode(encoding)
 
 
 def write(scope: Scope, out: Path) -> None:
     tables = build(scope)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", table_csv(rows, columns(name, rows)))
+            archive.writestr(f"{name}.csv", table_csv(rows, columns(name, rows), scope.encoding))
         archive.writestr(
             "README.txt",
             README.format(

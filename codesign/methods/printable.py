@@ -16,6 +16,8 @@ selections) still point at the same words.
 
 import re
 
+from markupsafe import Markup
+
 LINE_BREAKS = "\x0b\x0c"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
@@ -28,3 +30,14 @@ def _replace(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every character XML 1.0 cannot hold replaced, one for one."""
     return FORBIDDEN.sub(_replace, text)
+
+
+def finalize(value: object) -> object:
+    """Jinja2's `finalize` hook: whatever a template prints passes through `printable`.
+
+    Markup stays markup (its tags are the template's own), so autoescaping still
+    escapes only what was plain text.
+    """
+    if isinstance(value, Markup):
+        return Markup(printable(str(value)))
+    return printable(value) if isinstance(value, str) else value
