@@ -1,12 +1,15 @@
 """Every export format on the demo workshop: contents, escaping, de-identification,
 withdrawal, and the REFI-QDA project against its schema."""
 
+import codecs
 import csv
 import io
 import json
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from lxml import etree
 from openpyxl import load_workbook
@@ -16,6 +19,7 @@ from codesign import exports, store
 from codesign.access import ADMIN
 from codesign.analysis.tables import TABLES
 from codesign.demo import workshop as demo
+from codesign.methods.printable import printable
 from codesign.store.models import Contribution, Participant
 from codesign.workshop import contributions, sessions
 
@@ -84,11 +88,72 @@ def test_session_export_on_both_backends(demo_url: str, tmp_path: Path, fmt: str
 
 
 def test_xlsx_has_one_sheet_per_table_and_no_formulas(demo_sqlite: str, tmp_path: Path) -> None:
-    _plant(demo_sqlite, '=HYPERLINK("http://example.invalid")')
+    formula = '=HYPERLINK("http://example.invalid")'
+    _plant(demo_sqlite, formula)
     book = load_workbook(_export(demo_sqlite, "xlsx", tmp_path))
     assert book.sheetnames == list(TABLES)
-    texts = [row[8] for row in book["contributions"].iter_rows(values_only=True)]
-    assert '\'=HYPERLINK("http://example.invalid")' in texts
+    planted = next(c for c in book["contributions"]["I"] if c.value == formula)
+    assert planted.data_type == "s" and planted.quotePrefix
+    shown = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    written = {raw["text"] for raw in DEMO["contributions"]}
+    added = [v for v in shown if isinstance(v, str) and v.startswith("'") and v not in written]
+    assert added == []
+
+
+def test_xlsx_reads_as_an_analyst_expects(demo_sqlite: str, tmp_path: Path) -> None:
+    path = _export(demo_sqlite, "xlsx", tmp_path)
+    book = load_workbook(path)
+    sheet = book["contributions"]
+    headers = [c.value for c in sheet[1]]
+    assert "Entered by facilitator" in headers and "Merged into (ID)" in headers
+    assert not [h for h in headers if "_" in h]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    written = sheet.cell(row=2, column=headers.index("Written at (UTC)") + 1)
+    assert isinstance(written.value, datetime) and written.is_date
+    text = sheet.cell(row=2, column=headers.index("Text") + 1)
+    assert text.alignment.wrap_text and sheet.column_dimensions["I"].width == 60
+    frames = pd.read_excel(path, sheet_name=None)
+    assert list(frames) == list(TABLES)
+    assert pd.api.types.is_datetime64_any_dtype(frames["contributions"]["Written at (UTC)"])
+    assert pd.api.types.is_datetime64_any_dtype(frames["sessions"]["Held on"])
+    votes = frames["votes"]
+    agree = votes[votes["Kind"] == "agree"]["Vote (or dots)"]
+    assert set(agree) == {"agree", "disagree", "pass"}
+    dots = votes[votes["Kind"] == "dot"]["Vote (or dots)"]
+    assert len(dots) and all(isinstance(v, int) and v > 0 for v in dots)
+
+
+HOSTILE = "Line one\x0bline two\x0cthree \x1f unit \x08 back \ufffe end"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "zip", "xlsx", "html", "pdf", "qdpx"])
+def test_control_characters_never_break_an_export(
+    demo_sqlite: str, tmp_path: Path, fmt: str
+) -> None:
+    """Text as stored, control characters and all, comes out by the one `printable` rule."""
+    _plant(demo_sqlite, HOSTILE)
+    path = _export(demo_sqlite, fmt, tmp_path, code=demo.demo_code("bc-live"))
+    shown = printable(HOSTILE)
+    assert shown == "Line one\nline two\nthree \ufffd unit \ufffd back \ufffd end"
+    if fmt == "pdf":
+        assert path.read_bytes().startswith(b"%PDF-")
+    elif fmt in ("csv", "zip"):
+        assert HOSTILE in _text_of(path)  # CSV keeps the text exactly as stored
+    elif fmt == "html":
+        assert shown in path.read_text(encoding="utf-8")
+    else:
+        assert shown in _text_of(path)
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8-sig", True), ("utf-8", False)])
+def test_csv_encoding(demo_sqlite: str, tmp_path: Path, encoding: str, bom: bool) -> None:
+    path = exports.export(None, "csv", tmp_path / "c.csv", url=demo_sqlite, encoding=encoding)
+    assert path.read_bytes().startswith(codecs.BOM_UTF8) is bom
+    with zipfile.ZipFile(exports.export(None, "zip", tmp_path / "z.zip", url=demo_sqlite,
+                                        encoding=encoding)) as archive:  # fmt: skip
+        assert archive.read("votes.csv").startswith(codecs.BOM_UTF8) is bom
+    with path.open(encoding="utf-8", newline="") as handle:  # as R's read.csv reads it
+        assert next(csv.reader(handle))[0] == ("\ufeffid" if bom else "id")
 
 
 def _plant(url: str, text: str) -> int:

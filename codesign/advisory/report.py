@@ -34,7 +34,7 @@ from codesign.advisory.lifecycle import CLOSED
 from codesign.config import TEMPLATES
 from codesign.errors import Invalid
 from codesign.methods.pdf import write_pdf
-from codesign.methods.printable import finalize, printable
+from codesign.methods.printable import direction, finalize, printable
 from codesign.methods.textdiff import Op, changed, to_html, word_ops
 from codesign.safety.redact import redact
 from codesign.store.models import (
@@ -250,6 +250,7 @@ def render_html(report: Report) -> str:
         keep_trailing_newline=True,
         finalize=finalize,
     )
+    env.filters["direction"] = direction
     template = env.get_template("you_said_we_did.html.j2")
     return template.render(report=report, labels=STATUS_LABELS, title=TITLE, note=PRIVACY_NOTE)
 

@@ -71,6 +71,7 @@ def support_chart(comparisons: list[Comparison]) -> Figure:
     fig = _figure((8, 0.45 * max(len(comparisons), 2) + 1.4))
     ax = fig.add_subplot()
     groups = sorted({g for c in comparisons for g in c.support})
+    labelled: set[str] = set()  # each group named once, at its first plotted point
     for offset, group in enumerate(groups):
         for row, comparison in enumerate(comparisons):
             found = comparison.support.get(group)
@@ -84,14 +85,16 @@ def support_chart(comparisons: list[Comparison]) -> Figure:
             ax.plot(
                 found.share or 0.5, y, "o", color=colour,
                 markerfacecolor="white" if hollow else colour,
-                label=GROUP_NAMES.get(group, group) if row == 0 else None,
+                label=None if group in labelled else GROUP_NAMES.get(group, group),
             )  # fmt: skip
+            labelled.add(group)
     ax.axvline(0.5, color="#999999", linestyle="--", linewidth=1)
     ax.set_yticks(range(len(comparisons)), [_short(c.component.label) for c in comparisons])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("Share of people supporting (hollow: not enough responses)")
-    ax.legend(loc="lower right", fontsize="small")
+    if labelled:
+        ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
     return fig
 

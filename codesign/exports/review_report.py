@@ -15,7 +15,7 @@ from codesign.analysis import charts, comparison, participation, review, themes
 from codesign.analysis.rows import Scope
 from codesign.analysis.tables import Tables
 from codesign.config import TEMPLATES
-from codesign.methods.printable import finalize
+from codesign.methods.printable import direction, finalize
 
 QUOTES_PER_THEME = 3
 
@@ -57,13 +57,15 @@ def context(scope: Scope, tables: Tables) -> dict[str, Any]:
 
 
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES / "reports"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=finalize,
     )
+    env.filters["direction"] = direction
+    return env
 
 
 def render_html(scope: Scope, tables: Tables) -> str:

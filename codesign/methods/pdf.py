@@ -9,8 +9,9 @@ glyph serves in several clusters, so "পরিবারের" came out of the 
 
 The PDF standard's answer is `/ActualText`: a marked-content span that says which text
 the glyphs inside it stand for. Every left-to-right text box is wrapped in one, carrying
-the box's text exactly. Right-to-left boxes (Urdu) are left alone: their glyphs already
-map one to one, and some readers reverse an ActualText they think is visual.
+the box's text exactly. Boxes holding right-to-left letters (Urdu) are left alone: their
+glyphs already map one to one, and readers reverse an ActualText they take for visual
+order (a box's CSS direction is no guide: `dir="auto"` leaves it left-to-right).
 
 Readers that follow the standard (Acrobat, Chromium's and Edge's viewers, Poppler's
 Evince, Okular and pdftotext) copy and search the text as written; pypdf ignores
@@ -19,10 +20,16 @@ ActualText and MuPDF 1.28 repeats a word whose first glyph is a vowel sign
 Emoji (fonts-noto-color-emoji), named per language in `templates/reports/fonts.css`.
 """
 
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+
+def right_to_left(text: str) -> bool:
+    """True when `text` holds a right-to-left letter (Arabic script, Hebrew …)."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 def _with_actual_text(draw_text: Any) -> Any:
@@ -30,7 +37,7 @@ def _with_actual_text(draw_text: Any) -> Any:
     import pydyf
 
     def draw(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
-        if textbox.style["direction"] == "rtl":
+        if right_to_left(textbox.text):
             return draw_text(stream, textbox, *args, **kwargs)
         span = pydyf.Dictionary({"ActualText": pydyf.String(textbox.text)})
         stream.begin_marked_content("Span", span)

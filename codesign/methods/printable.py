@@ -1,4 +1,5 @@
-"""One rule for characters a file format cannot hold, applied as text is written out.
+"""Putting participants' text into files: one rule for characters a format cannot hold,
+and which way the text runs.
 
 Participants paste from other apps, and a vertical tab (Word's manual line break) or a
 stray NUL arrives inside their words. XML 1.0 forbids most C0 control characters, so
@@ -15,6 +16,7 @@ selections) still point at the same words.
 """
 
 import re
+import unicodedata
 
 from markupsafe import Markup
 
@@ -41,3 +43,18 @@ def finalize(value: object) -> object:
     if isinstance(value, Markup):
         return Markup(printable(str(value)))
     return printable(value) if isinstance(value, str) else value
+
+
+def direction(text: str) -> str:
+    """ "rtl" or "ltr" by the first letter with a direction, as HTML's dir="auto" decides.
+
+    Reports set it themselves because WeasyPrint ignores dir="auto", and an Urdu
+    sentence laid out left to right copies out of the PDF with its halves swapped.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
