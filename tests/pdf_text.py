@@ -34,5 +34,10 @@ def pieces(text: str) -> list[str]:
 
 
 def missing(texts: list[str], extracted: str) -> list[str]:
-    """The pieces of `texts` that do not appear word for word in `extracted`."""
-    return [piece for text in texts for piece in pieces(text) if piece not in extracted]
+    """The pieces of `texts` that do not appear word for word in `extracted`.
+
+    Hyphens are left out of the comparison: Poppler joins a line that ends in one to the
+    next and drops it ("by-and-" / "for" becomes "by-andfor"), as it would a soft hyphen.
+    """
+    flat = extracted.replace("-", "")
+    return [p for text in texts for p in pieces(text) if p.replace("-", "") not in flat]

@@ -1,13 +1,16 @@
-"""The "you said, we did" report: content, escaping, attribution and the .docx twin."""
+"""The "you said, we did" report: content, escaping, attribution, its .docx and PDF."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import docx
+import lxml.html
 import pytest
 from markupsafe import escape
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from codesign import store
@@ -16,7 +19,9 @@ from codesign.advisory import feedback, lifecycle
 from codesign.advisory import report as advisory_report
 from codesign.demo import advisory as advisory_demo
 from codesign.errors import AccessDenied, Invalid
+from codesign.methods.printable import printable
 from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
+from tests.pdf_text import missing, pdf_text
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "images" / "you-said-we-did.png"
@@ -74,21 +79,53 @@ def test_text_is_escaped_and_redacted(store_url: str, tmp_path: Path) -> None:
     assert "07700 900123" not in page
 
 
-def test_docx_opens_with_the_same_content(advisory_url: str, tmp_path: Path) -> None:
+def _html_blocks(page: str) -> list[str]:
+    """The report's text, block by block, as a reader of the HTML sees it."""
+    tree = lxml.html.fromstring(page)
+    blocks = tree.xpath("//h1 | //p | //blockquote | //h2 | //h3 | //footer")
+    return [" ".join(b.text_content().split()) for b in blocks]
+
+
+def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None:
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
     out = advisory_report.write(tmp_path / "r.docx", "docx", advisory_url)
-    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
-    assert text.startswith("You said, we did")
-    for _, rationale in _decided(advisory_url):
-        assert rationale in text
-    assert "What changed from version 1 to 2" in text
-    assert "Granite Badger" not in text
+    document = docx.Document(str(out))
+    paragraphs = [" ".join(p.text.split()) for p in document.paragraphs]
+    assert paragraphs[0] == "You said, we did"
+    blocks = _html_blocks(page)
+    assert [b for b in blocks if not any(b in p for p in paragraphs)] == []
+    assert document.core_properties.title == advisory_report.TITLE
+    assert paragraphs[-1] == advisory_report.PRIVACY_NOTE
+    dated = [p for p in paragraphs if re.search(r", on version \d+, \d\d \w+ 20\d\d$", p)]
+    assert len(dated) == len(_decided(advisory_url))
+    assert "Granite Badger" not in "\n".join(paragraphs)
+
+
+def test_pdf_copies_the_report(advisory_url: str, tmp_path: Path) -> None:
+    out = advisory_report.write(tmp_path / "r.pdf", "pdf", advisory_url)
+    rationales = [rationale for _, rationale in _decided(advisory_url)]
+    assert missing([*rationales, advisory_report.PRIVACY_NOTE], pdf_text(out)) == []
+    assert PdfReader(out).metadata.title == advisory_report.TITLE
+
+
+def test_control_characters_in_a_comment(store_url: str, tmp_path: Path) -> None:
+    text = "Line one\x0bline two \x1f end"
+    item = feedback.submit(feedback.FeedbackDraft("rights", "concern", text), ADMIN, store_url)
+    lifecycle.move_item(item.id, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item.id, "declined", "Because\x0cnot now", ADMIN, url=store_url)
+    shown = printable(text)
+    for fmt in advisory_report.FORMATS:
+        advisory_report.write(tmp_path / f"r.{fmt}", fmt, store_url)
+    assert shown in (tmp_path / "r.html").read_text("utf-8")
+    assert any(shown == p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
+    assert "Line one line two" in pdf_text(tmp_path / "r.pdf")
 
 
 def test_report_needs_read_access_and_a_known_format(store_url: str, tmp_path: Path) -> None:
     with pytest.raises(AccessDenied):
         advisory_report.build(store_url, Actor(Role.PARTICIPANT, frozenset({1}), participant_id=1))
-    with pytest.raises(Invalid, match="html or docx"):
-        advisory_report.write(tmp_path / "r.pdf", "pdf", store_url)
+    with pytest.raises(Invalid, match="use html, docx, pdf"):
+        advisory_report.write(tmp_path / "r.rtf", "rtf", store_url)
 
 
 def test_an_empty_report_still_renders(store_url: str) -> None:

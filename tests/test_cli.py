@@ -2,6 +2,7 @@
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 
 from codesign import tables
 from codesign.cli import main
+from codesign.demo import workshop as demo_data
 from codesign.exports.csv_file import safe_cell
 from codesign.store import migrations
 
@@ -136,3 +138,18 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:
     assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_cell("ordinary words") == "ordinary words"
     assert safe_cell(3) == 3
+
+
+def test_export_format_comes_from_the_file_name(store_url: str, tmp_path: Path) -> None:
+    demo_data.load(store_url)
+    run("export", "--all", "--out", str(tmp_path / "all.xlsx"), "--db", store_url)
+    assert zipfile.is_zipfile(tmp_path / "all.xlsx")
+    run("export", "--all", "--encoding", "utf-8", "--out", str(tmp_path / "a.csv"),
+        "--db", store_url)  # fmt: skip
+    assert (tmp_path / "a.csv").read_bytes().startswith(b"id,")
+    wrong = CliRunner().invoke(
+        main, ["export", "--all", "--format", "csv", "--out", str(tmp_path / "x.xlsx"),
+               "--db", store_url],
+    )  # fmt: skip
+    assert wrong.exit_code == 2 and "does not match 'x.xlsx'" in wrong.output
+    assert not (tmp_path / "x.xlsx").exists()

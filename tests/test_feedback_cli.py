@@ -84,3 +84,32 @@ def test_diff_needs_two_versions(store_url: str) -> None:
     assert result.exit_code == 1 and "only one version" in result.output
     unknown = invoke("toolkit", "diff", "nowhere", "--db", store_url)
     assert unknown.exit_code == 1 and "does not exist" in unknown.output
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "starts"),
+    [("r.docx", None, b"PK"), ("r.pdf", None, b"%PDF-"), ("r.html", None, b"<!doctype html>"),
+     ("report", "html", b"<!doctype html>")],
+)  # fmt: skip
+def test_report_format_comes_from_the_file_name(
+    store_url: str, tmp_path: Path, name: str, fmt: str | None, starts: bytes
+) -> None:
+    given = ["--format", fmt] if fmt else []
+    result = invoke("feedback", "report", "--out", str(tmp_path / name), *given, "--db", store_url)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).read_bytes().startswith(starts)
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "says"),
+    [("r.docx", ["--format", "html"], "does not match 'r.docx'"),
+     ("r.txt", [], "Cannot tell the format from 'r.txt'")],
+)  # fmt: skip
+def test_report_never_writes_one_format_under_another_name(
+    store_url: str, tmp_path: Path, name: str, given: list[str], says: str
+) -> None:
+    result = CliRunner().invoke(
+        main, ["feedback", "report", "--out", str(tmp_path / name), *given, "--db", store_url]
+    )
+    assert result.exit_code == 2 and says in result.output
+    assert not (tmp_path / name).exists()

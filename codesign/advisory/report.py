@@ -277,7 +277,7 @@ def _docx_item(doc: "DocxDocument", item: ReportItem) -> None:
     verdict.add_run(item.status_label).bold = True
     verdict.add_run(printable(f" {item.rationale} {item.decided}"))
     if item.addressing_version:
-        doc.add_paragraph(f"{item.change_note} below.")
+        doc.add_paragraph(f"{item.change_note}.")
 
 
 def _docx_section(doc: "DocxDocument", section: ReportSection) -> None:
