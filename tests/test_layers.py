@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("codesign.exports",),
     ("codesign.demo",),
     ("codesign.serving",),
+    ("codesign.widgets",),
     ("codesign.forms", "codesign.facilitator", "codesign.cli"),
     ("codesign",),
 )
