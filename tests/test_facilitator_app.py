@@ -2,10 +2,12 @@
 collect → cluster → vote → close loop on the demo, with the projector watching."""
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
-from codesign.facilitator import session_panel
+from codesign.facilitator import session_panel, ui
 from codesign.facilitator.app import FacilitatorApp, ProjectorApp
 from codesign.facilitator.context import open_session
+from codesign.store import Store
 from codesign.workshop import contributions, sessions, votes
 from tests import workshop
 
@@ -104,3 +106,24 @@ def test_qr_code_is_inline_svg_and_carries_the_join_link(monkeypatch: pytest.Mon
     monkeypatch.setenv(session_panel.JOIN_URL_VAR, "http://10.0.0.5:8866/")
     assert session_panel.join_link("HKT479") == "http://10.0.0.5:8866/?code=HKT479"
     assert session_panel.qr_svg("HKT479").lstrip().startswith(("<svg", "<?xml"))
+
+
+def test_a_database_failure_in_a_facilitator_action_is_reported_not_a_dead_button(
+    demo_sqlite: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = FacilitatorApp(open_session(url=demo_sqlite))
+    panel = app.moderation
+    panel.spoken.value = "Said aloud in the room, entered for Leyla"
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        statement = f"INSERT INTO contributions ... {panel.spoken.value!r}"  # as SQLAlchemy
+        raise OperationalError(statement, {}, Exception("server closed the connection"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "write", gone)
+        panel.enter.click()
+    assert ui.FAILED in panel.status.value and not panel.enter.disabled
+    assert "OperationalError" in caplog.text and "Leyla" not in caplog.text
+    panel.enter.click()  # the database is back: the same button works at once
+    assert ui.FAILED not in panel.status.value
+    assert "Leyla" in str(panel.chosen.options)

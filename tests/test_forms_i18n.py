@@ -75,14 +75,16 @@ def test_a_missing_translation_is_marked_not_silent() -> None:
 
 def test_core_messages_listed_for_translation_still_exist() -> None:
     source = "".join(
-        p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "codesign").glob("*.py")
+        p.read_text(encoding="utf-8") for p in (PROJECT_ROOT / "codesign").rglob("*.py")
     )
     flat = re.sub(r'"\s+"', "", source)  # join implicitly concatenated string literals
     for message in core_messages.PARTICIPANT_FACING:
         assert message in flat, f"no longer raised by the core: {message!r}"
 
 
-@pytest.mark.parametrize("module", ["contributions", "votes", "feedback", "sessions"])
+@pytest.mark.parametrize(
+    "module", ["workshop/contributions", "workshop/votes", "advisory/feedback", "workshop/sessions"]
+)
 def test_every_constant_error_a_participant_can_meet_is_listed(module: str) -> None:
     source = (PROJECT_ROOT / "codesign" / f"{module}.py").read_text(encoding="utf-8")
     raised = re.findall(r'raise (?:NotFound|Invalid|Conflict|ConsentMissing|Closed)\("([^"]+)"\)',

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("codesign.exports",),
     ("codesign.demo",),
     ("codesign.serving",),
+    ("codesign.widgets",),
     ("codesign.forms", "codesign.facilitator", "codesign.cli"),
     ("codesign",),
 )
@@ -147,3 +148,25 @@ def test_the_layer_rule_catches_upward_and_sideways_imports(
 def test_the_cycle_finder_finds_a_cycle() -> None:
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(edges) == [["a", "b", "c"]]
+
+
+def drawn_layers(text: str) -> list[set[str]]:
+    """The rows of ARCHITECTURE.md's layer drawing, top first, as sets of module names."""
+    drawing = text.split("## The package, layer by layer", 1)[1].split("```")[1]
+    rows: list[set[str]] = []
+    for line in drawing.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("─"):
+            continue
+        if words[0] == "codesign/__init__":
+            rows.append({"codesign"})
+            continue
+        names = [w for w in words if w.endswith("/") or w in ("errors", "config", "access")]
+        names += ["templates"] if "templates" in words and words[0] == "errors" else []
+        rows.append({"codesign." + n.rstrip("/") for n in names})
+    return rows
+
+
+def test_architecture_draws_the_layers_this_test_enforces() -> None:
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert drawn_layers(text) == [set(layer) for layer in reversed(LAYERS)]

@@ -1,12 +1,19 @@
-"""Small widget helpers the panels share: safe HTML, a status line, guarded button actions."""
+"""Small widget helpers the panels share: safe HTML, a status line, guarded button actions.
+
+Buttons run through `codesign.widgets.guard`, the same guard as the participant forms: a
+refused action shows why, and a failure of any other kind (the database went away) shows
+`FAILED` instead of leaving a dead button.
+"""
 
 import html
 from collections.abc import Callable
-from typing import Any
 
 import ipywidgets as widgets
 
-from codesign.errors import CodesignError
+from codesign.widgets import guard
+
+FAILED = "Not done: something went wrong (it is logged). Nothing was changed; try again."
+NOT_REFRESHED = "Done, but this panel could not refresh (it is logged); it catches up next time."
 
 
 def esc(text: object) -> str:
@@ -23,22 +30,22 @@ def button(label: str, style: str = "", tooltip: str = "") -> widgets.Button:
 
 
 def on_click(
-    btn: widgets.Button, status: widgets.HTML, action: Callable[[], str | None],
+    btn: widgets.Button,
+    status: widgets.HTML,
+    action: Callable[[], str | None],
     after: Callable[[], None] | None = None,
-) -> None:  # fmt: skip
-    """Run `action` on click; show its message, or a CodesignError's, in `status`."""
+) -> None:
+    """Run `action` on click through the guard; show its message, or why it failed."""
 
-    def handler(_btn: Any) -> None:
-        try:
-            message = action()
-        except CodesignError as exc:
-            status.value = f"<span style='color:#b00020'>{esc(exc.message)}</span>"
-            return
-        status.value = esc(message or "Done.")
+    def report(message: str, _values: object) -> None:
+        status.value = f"<span style='color:#b00020'>{esc(message)}</span>"
+
+    def act() -> None:
+        status.value = esc(action() or "Done.")
         if after is not None:
-            after()
+            guard.run(after, report, failure=NOT_REFRESHED)
 
-    btn.on_click(handler)
+    guard.attach(btn, act, report, failure=FAILED)
 
 
 def choices(pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -1,32 +1,24 @@
-"""The one wrapper every button callback goes through, and the status line it writes to.
+"""The participant forms' status line, and their use of the one callback guard.
 
-An exception in an ipywidgets callback shows nothing in the page: the button just seems
-dead. So every callback runs inside `guarded`: a `CodesignError` shows its (translated)
-message; anything else is logged server-side and shown as "Not saved — please try again",
-and the participant's text is left where it was. The button is disabled while its action
-runs, and a second click arriving just after a successful one (a double click whose
-second message the kernel receives once the first is done) is ignored.
+Every button runs through `codesign.widgets.guard` (shared with the facilitator panels):
+a `CodesignError` shows its message translated into the participant's language; any
+other failure shows "Not saved — please try again" and leaves the participant's text where
+it was. Here the guard is given the form's lock, its "Sending…" line and translation.
 """
 
 import html
-import logging
-import time
-import traceback
 from collections.abc import Callable
 from typing import Literal
 
 import ipywidgets as widgets
 
-from codesign.errors import CodesignError, Invalid
+from codesign.errors import Invalid
 from codesign.forms.context import Context
 from codesign.forms.i18n import N_, Translator
+from codesign.widgets import guard
 
 NOT_SAVED = N_("Not saved — please try again. Your text is still in the box.")
 SENDING = N_("Sending…")
-DOUBLE_CLICK_SECONDS = 1.5
-
-log = logging.getLogger("codesign.forms")
-
 Kind = Literal["ok", "error", "info"]
 
 
@@ -67,23 +59,15 @@ class Status:
         )
 
 
+def _reporter(ctx: Context, status: Status) -> guard.Report:
+    return lambda message, values: status.show(ctx.tr, message, "error", **values)
+
+
 def run_guarded(
     ctx: Context, status: Status, action: Callable[[], None], failure: str = NOT_SAVED
 ) -> bool:
-    """Run one participant action under the lock; report any failure; True if it worked."""
-    try:
-        with ctx.lock:
-            action()
-        return True
-    except CodesignError as exc:
-        status.show(ctx.tr, exc.message, "error", **getattr(exc, "values", {}))
-    except Exception as exc:
-        # The type and the frames only: a database error's message can quote the
-        # participant's words, and the server log is no place for them.
-        frames = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("A participant form action failed: %s\n%s", type(exc).__name__, frames)
-        status.show(ctx.tr, failure, "error")
-    return False
+    """Run one participant action under the form's lock; report any failure in `status`."""
+    return guard.run(action, _reporter(ctx, status), failure=failure, lock=ctx.lock)
 
 
 def guarded(
@@ -96,29 +80,20 @@ def guarded(
     form_state: Callable[[], object] = lambda: None,
     failure: str = NOT_SAVED,
 ) -> None:
-    """Attach `action` to `button` through `run_guarded`, disabling it while it runs.
+    """Attach `action` to `button` through `codesign.widgets.guard`, with "Sending…" shown."""
 
-    A click that arrives within `DOUBLE_CLICK_SECONDS` of a success while `form_state()`
-    is unchanged since then is the second half of a double click, and is ignored; a
-    changed form (say, an edit started just after a send) goes through.
-    """
-    last_success = -DOUBLE_CLICK_SECONDS
-    state_then: object = None
-    busy = False
+    def sent() -> None:
+        if status.message == SENDING:
+            status.clear()
 
-    def on_click(_button: widgets.Button) -> None:
-        nonlocal last_success, state_then, busy
-        recent = time.monotonic() - last_success < DOUBLE_CLICK_SECONDS
-        if busy or (ignore_double_click and recent and form_state() == state_then):
-            return
-        busy, button.disabled = True, True
-        status.show(ctx.tr, SENDING, "info")
-        try:
-            if run_guarded(ctx, status, action, failure):
-                last_success, state_then = time.monotonic(), form_state()
-                if status.message == SENDING:
-                    status.clear()
-        finally:
-            busy, button.disabled = False, False
-
-    button.on_click(on_click)
+    guard.attach(
+        button,
+        action,
+        _reporter(ctx, status),
+        failure=failure,
+        lock=ctx.lock,
+        ignore_double_click=ignore_double_click,
+        form_state=form_state,
+        started=lambda: status.show(ctx.tr, SENDING, "info"),
+        succeeded=sent,
+    )

@@ -1,0 +1,1 @@
+"""Widget plumbing shared by the participant forms and the facilitator panels."""
