@@ -8,7 +8,8 @@ The tables are the same as the ZIP's CSV files; only their presentation changes 
 - an agree vote's value is a word (agree, disagree, pass); a dot vote's stays a number;
 - text that Excel would run as a formula (= + - @ …) is stored as text with Excel's own
   quote prefix: the cell shows the words as written, with no apostrophe, and never runs;
-- columns are as wide as their contents up to a limit, beyond which text wraps;
+- columns are as wide as their contents up to a limit, beyond which text wraps; a
+  printed sheet is landscape and one page wide;
 - characters XML cannot hold go through `printable`, like every other format.
 """
 
@@ -90,11 +91,16 @@ def _put(sheet: Worksheet, row: int, column: int, content: Any, name: str) -> in
 
 
 def _lay_out(sheet: Worksheet, widths: list[int]) -> None:
-    """Bold frozen header with a filter; widths from the contents; long text wraps."""
+    """Bold frozen header with a filter; widths from the contents; long text wraps; printed
+    landscape, one page wide, the header on every page."""
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(
             max(width + 2, MIN_WIDTH), MAX_WIDTH
