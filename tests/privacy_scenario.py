@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.advisory import feedback, toolkit
 from codesign.people import participants
@@ -25,6 +26,7 @@ from codesign.store.models import (
     Rating,
     ToolkitSection,
 )
+from codesign.store import Store
 from codesign.workshop import contributions, sessions, votes
 
 CONSENT = participants.ConsentChoice("test-v1", contribute=True, quote=True)
@@ -101,6 +103,8 @@ def build(url: str) -> Scenario:
     b1 = contributions.submit(info.id, b.participant_id, "B keeps this proposal", url=url)
     b2 = contributions.submit(info.id, b.participant_id, "B merged this one", url=url)
     solo, shared = _components(url, info.id, {"solo": [first.id], "shared": [second.id, b1.id]})
+    votes.set_ballot(Store.open(url), [first.id, b1.id], True, actor=ADMIN)
+    sessions.set_phase(info.id, "vote", url=url)
     sessions.set_voting(info.id, True, url=url)
     votes.agree(info.id, a.participant_id, b1.id, 1, actor=as_a, url=url)
     votes.agree(info.id, b.participant_id, first.id, -1, actor=as_b, url=url)
