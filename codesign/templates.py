@@ -66,7 +66,7 @@ def _check_vote(raw: dict[str, Any], source: str) -> None:
     """A vote phase names its method, so the phones ask what its prompt says; no other does."""
     where = f"Template {source}: phase {raw.get('key')!r}"
     if raw["kind"] == "vote" and raw.get("vote") not in VOTE_METHODS:
-        raise Invalid(f"{where} is a vote: give vote = \"agree\" or vote = \"dots\".")
+        raise Invalid(f'{where} is a vote: give vote = "agree" or vote = "dots".')
     if raw["kind"] != "vote" and "vote" in raw:
         raise Invalid(f"{where} is not a vote, so it cannot have a vote method.")
 

@@ -18,6 +18,7 @@ from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.advisory import feedback, toolkit
 from codesign.people import participants
+from codesign.store import Store
 from codesign.store.models import (
     Component,
     ComponentMember,
@@ -26,7 +27,6 @@ from codesign.store.models import (
     Rating,
     ToolkitSection,
 )
-from codesign.store import Store
 from codesign.workshop import contributions, sessions, votes
 
 CONSENT = participants.ConsentChoice("test-v1", contribute=True, quote=True)

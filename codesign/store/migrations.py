@@ -57,7 +57,9 @@ def _add_column(conn: Connection, column: Column[object]) -> bool:
     table = column.table.name
     if column.name in {c["name"] for c in inspect(conn).get_columns(table)}:
         return False
-    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {CreateColumn(column).compile(dialect=conn.dialect)}")
+    conn.exec_driver_sql(
+        f"ALTER TABLE {table} ADD COLUMN {CreateColumn(column).compile(dialect=conn.dialect)}"
+    )
     return True
 
 

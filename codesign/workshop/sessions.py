@@ -14,8 +14,8 @@ from codesign.access import ADMIN, Actor
 from codesign.errors import Closed, Invalid, NotFound
 from codesign.people import groups
 from codesign.people.codes import display_join_code, new_join_code, normalise_join_code
-from codesign.store import events
-from codesign.store.models import Phase
+from codesign.store import Store, events
+from codesign.store.models import Event, Phase
 from codesign.store.models import Session as WorkshopSession
 
 DEFAULT_TEMPLATE = "programme-components"
@@ -265,3 +265,28 @@ def close(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool
     return _control(
         session_id, actor, "close", url, closed=True, phase_open=False, voting_open=False
     )
+
+
+def present(store: Store, session_id: int, *, actor: Actor) -> None:
+    """Put a session on the projector: the projector's own link (printed by `codesign
+    serve`) shows whichever session a facilitator chose last, so it is set up once."""
+
+    def apply(db: Session) -> None:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_moderate(s.group_id), "show this session on the projector")
+        events.record(db, actor, "present", "session", s.id, group_id=s.group_id, session_id=s.id)
+
+    store.write(apply)
+
+
+def presented(store: Store) -> int | None:
+    """The session a facilitator last put on the projector, if any."""
+    with store.reading() as db:
+        return db.scalar(
+            select(Event.session_id)
+            .where(Event.action == "present")
+            .order_by(Event.id.desc())
+            .limit(1)
+        )

@@ -174,6 +174,22 @@ def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> li
         return sorted(result, key=lambda t: (-t.dots, -t.agree, t.contribution_id))
 
 
+def turnout(store: Store, session_id: int, *, actor: Actor) -> int:
+    """How many people have voted in the session so far: the room sees it grow, never
+    who voted or how."""
+    with store.reading() as db:
+        s = _session(db, session_id)
+        actor.require(actor.can_read(s.group_id), "see who has voted")
+        return int(
+            db.scalar(
+                select(func.count(func.distinct(Vote.participant_id))).where(
+                    Vote.session_id == session_id
+                )
+            )
+            or 0
+        )
+
+
 def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
     """What a session votes on: its group's visible, reviewed ballot items up to this session.
 
