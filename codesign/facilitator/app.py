@@ -78,7 +78,10 @@ class FacilitatorHome:
         self.open = button("Open this session", "primary")
         self.status = status_line()
         self.holder = widgets.VBox()
-        on_click(self.open, self.status, lambda: self.show(str(self.picker.value)))
+        on_click(
+            self.open, self.status, lambda: self.show(str(self.picker.value)),
+            form_state=lambda: self.picker.value,
+        )  # fmt: skip
         self.widget = widgets.VBox(
             [widgets.HBox([self.picker, self.open]), self.status, self.holder]
         )

@@ -9,7 +9,7 @@ while voting is open, so everyone votes on the same list.
 import ipywidgets as widgets
 
 from codesign.facilitator.context import Context
-from codesign.facilitator.ui import button, choices, on_click, status_line
+from codesign.facilitator.ui import button, choices, status_line, wire
 from codesign.store import Store
 from codesign.store.models import Contribution
 from codesign.workshop import contributions, votes
@@ -32,8 +32,10 @@ class BallotPanel:
         self.put = button("Put on the ballot", "primary", "Put the chosen contributions on it")
         self.take = button("Take off the ballot", tooltip="Take the chosen ones off the ballot")
         self.status = status_line()
-        on_click(self.put, self.status, lambda: self._change(self.off.value, True), self.refresh)
-        on_click(self.take, self.status, lambda: self._change(self.on.value, False), self.refresh)
+        wire(self.status, self.refresh, [
+            (self.put, lambda: self._change(self.off.value, True)),
+            (self.take, lambda: self._change(self.on.value, False)),
+        ], [self.off, self.on])  # fmt: skip
         self.widget = widgets.VBox(
             [
                 self.summary,

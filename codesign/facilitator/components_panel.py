@@ -69,7 +69,8 @@ class ComponentsPanel:
         wire(self.status, self.refresh, [
             (self.run, self._cluster), (self.rename, self._rename), (self.merge, self._merge),
             (self.split, self._split), (self.move, self._move),
-        ])  # fmt: skip
+        ], [self.k, self.seeded, self.component, self.other, self.label, self.members,
+            self.contribution])  # fmt: skip
 
     def _named(self, component_id: int | None) -> str:
         return next((f"“{v.label}”" for v in self.views if v.id == component_id), "it")

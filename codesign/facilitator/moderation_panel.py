@@ -76,7 +76,7 @@ class ModerationPanel:
             (self.merge, self._merge),
             (self.correct, self._correct),
             (self.enter, self._enter),
-        ])  # fmt: skip
+        ], [self.chosen, self.into, self.text, self.person, self.kind, self.spoken])  # fmt: skip
 
     def _chosen(self) -> Contribution:
         found = next((c for c in self._rows if c.id == self.chosen.value), None)

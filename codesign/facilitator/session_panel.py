@@ -176,7 +176,7 @@ class SessionPanel:
             (self.open_phase, self._open_phase), (self.close_phase, self._close_phase),
             (self.open_voting, self._open_voting), (self.close_voting, self._close_voting),
             (self.reveal, self._reveal),
-        ])  # fmt: skip
+        ], [self.phase])  # fmt: skip
 
     def _now(self) -> WorkshopSession:
         return sessions.state(self.ctx.session_id, self.ctx.url)

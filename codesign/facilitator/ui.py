@@ -43,9 +43,15 @@ def on_click(
     status: widgets.HTML,
     action: Callable[[], str],
     after: Callable[[], None] | None = None,
+    form_state: Callable[[], object] = lambda: None,
 ) -> None:
     """Run `action` on click through the guard; show the sentence it returns, or why it
-    failed. The status line is a polite live region, so a screen reader announces it."""
+    failed. The status line is a polite live region, so a screen reader announces it.
+
+    A second click within the guard's double-click window is ignored unless `form_state`
+    (what the panel's choosers hold) changed: choosing another phase and pressing Open
+    phase again at once is a new action, not a double click.
+    """
 
     def report(message: str, _values: object) -> None:
         status.value = f"<span role='status' style='color:#b00020'>{esc(message)}</span>"
@@ -55,17 +61,20 @@ def on_click(
         if after is not None:
             guard.run(after, report, failure=NOT_REFRESHED)
 
-    guard.attach(btn, act, report, failure=FAILED)
+    guard.attach(btn, act, report, failure=FAILED, form_state=form_state)
 
 
 def wire(
     status: widgets.HTML,
     after: Callable[[], None] | None,
     actions: Iterable[tuple[widgets.Button, Callable[[], str]]],
+    choosers: Iterable[widgets.ValueWidget] = (),
 ) -> None:
-    """`on_click` for a panel's buttons, each with its action, sharing one status line."""
+    """`on_click` for a panel's buttons, each with its action, sharing one status line;
+    `choosers` are the inputs the actions read (see `on_click`'s `form_state`)."""
+    inputs = list(choosers)
     for btn, action in actions:
-        on_click(btn, status, action, after)
+        on_click(btn, status, action, after, lambda: tuple(i.value for i in inputs))
 
 
 def hidden(widget: widgets.Widget, hide: bool) -> None:
