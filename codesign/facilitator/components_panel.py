@@ -94,6 +94,8 @@ class ComponentsPanel:
             self.ctx.session_id, self.ctx.actor, k=self.k.value or None,
             seeded=self.seeded.value, url=self.ctx.url,
         )  # fmt: skip
+        if not found:
+            return "Nothing to cluster yet: this session has no visible contributions."
         return f"{len(found)} components. Your earlier edits were kept."
 
     def _split(self) -> str:
