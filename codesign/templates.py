@@ -14,6 +14,8 @@ from codesign.config import TEMPLATES
 from codesign.errors import Invalid, NotFound
 
 PHASE_KINDS = ("info", "collect", "cluster", "vote", "feedback", "close")
+VOTE_METHODS = ("agree", "dots")
+"""How a vote phase asks: agree / disagree / pass on each item, or a budget of dots."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class PhasePlan:
     minutes: int
     prompt: str
     rating: bool = False
+    vote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _phase(raw: dict[str, Any], source: str) -> PhasePlan:
     if raw.get("kind") not in PHASE_KINDS:
         raise Invalid(f"Template {source}: phase {raw.get('key')!r} has an unknown kind.")
+    _check_vote(raw, source)
     return PhasePlan(
         key=raw["key"],
         name=raw["name"],
@@ -54,7 +58,17 @@ def _phase(raw: dict[str, Any], source: str) -> PhasePlan:
         minutes=int(raw.get("minutes", 0)),
         prompt=raw.get("prompt", ""),
         rating=bool(raw.get("rating", False)),
+        vote=raw.get("vote"),
     )
+
+
+def _check_vote(raw: dict[str, Any], source: str) -> None:
+    """A vote phase names its method, so the phones ask what its prompt says; no other does."""
+    where = f"Template {source}: phase {raw.get('key')!r}"
+    if raw["kind"] == "vote" and raw.get("vote") not in VOTE_METHODS:
+        raise Invalid(f'{where} is a vote: give vote = "agree" or vote = "dots".')
+    if raw["kind"] != "vote" and "vote" in raw:
+        raise Invalid(f"{where} is not a vote, so it cannot have a vote method.")
 
 
 def session_plan(slug: str, root: Path = TEMPLATES) -> SessionPlan:

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.advisory import feedback, toolkit
 from codesign.people import participants
+from codesign.store import Store
 from codesign.store.models import (
     Component,
     ComponentMember,
@@ -101,6 +103,8 @@ def build(url: str) -> Scenario:
     b1 = contributions.submit(info.id, b.participant_id, "B keeps this proposal", url=url)
     b2 = contributions.submit(info.id, b.participant_id, "B merged this one", url=url)
     solo, shared = _components(url, info.id, {"solo": [first.id], "shared": [second.id, b1.id]})
+    votes.set_ballot(Store.open(url), [first.id, b1.id], True, actor=ADMIN)
+    sessions.set_phase(info.id, "vote", url=url)
     sessions.set_voting(info.id, True, url=url)
     votes.agree(info.id, a.participant_id, b1.id, 1, actor=as_a, url=url)
     votes.agree(info.id, b.participant_id, first.id, -1, actor=as_b, url=url)

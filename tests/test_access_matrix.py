@@ -28,7 +28,7 @@ from codesign.demo import workshop as demo
 from codesign.errors import AccessDenied
 from codesign.people import participants
 from codesign.safety import subjects
-from codesign.store import events, reading
+from codesign.store import Store, events, reading
 from codesign.store.models import Contribution, FeedbackItem, Participant
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop import components, contributions, feed, moderation, sessions, votes
@@ -144,6 +144,10 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         lambda a, t, url, out: _seen(votes.own(t.session_id, t.participant_id, url, actor=a)),
         subject,
     ),
+    "workshop.votes.turnout": (
+        lambda a, t, url, out: _seen(votes.turnout(Store.open(url), t.session_id, actor=a)),
+        reader,
+    ),
     "workshop.votes.ballot": (
         lambda a, t, url, out: _seen(votes.ballot(t.session_id, url, actor=a)),
         member,
@@ -167,6 +171,10 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
     "workshop.components.listing": (
         lambda a, t, url, out: _seen(components.listing(t.session_id, a, url=url)),
         reader,
+    ),
+    "workshop.components.for_room": (
+        lambda a, t, url, out: _seen(components.for_room(Store.open(url), t.session_id, actor=a)),
+        member,
     ),
     "workshop.components.unclustered": (
         lambda a, t, url, out: _seen(components.unclustered(t.session_id, a, url)),
@@ -284,6 +292,8 @@ WRITES = {
     "analysis.themes.save",
     "workshop.votes.agree",
     "workshop.votes.place_dots",
+    "workshop.votes.set_ballot",
+    "workshop.sessions.present",
     "advisory.toolkit.seed",
     "advisory.toolkit.add_section",
     "advisory.toolkit.rename",
@@ -315,9 +325,11 @@ OPEN_BY_DESIGN = {
     "workshop.sessions.by_code": "the join code is the credential; session metadata only",
     "workshop.sessions.phases": "the agenda, shown to anyone holding the join code",
     "workshop.sessions.state": "phase and voting state, polled by the participant form",
+    "workshop.sessions.presented": "which session is on the projector (an id)",
     "advisory.toolkit.sections": "the toolkit's published section titles",
     "advisory.toolkit.current_text": "the toolkit's published text",
     "people.participants.by_withdrawal_code": "the withdrawal code is the credential",
+    "people.participants.resume": "the tab's resume token is the credential",
     "safety.erasure.erase_by_withdrawal_code": "the withdrawal code is the credential",
     "safety.erasure.already_erased": "answers yes/no about an id from the audit trail",
     "safety.erasure.compact": "maintenance; reads nothing",

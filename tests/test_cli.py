@@ -48,6 +48,7 @@ def test_session_new_and_list_json_shapes(store_url: str) -> None:
             "new",
             "--group",
             "Family Group",
+            "--new-group",
             "--title",
             "Day one",
             "--json",

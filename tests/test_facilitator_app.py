@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from codesign.facilitator import session_panel, ui
-from codesign.facilitator.app import FacilitatorApp, ProjectorApp
+from codesign.facilitator.app import FacilitatorApp
 from codesign.facilitator.context import open_session
+from codesign.facilitator.projector import ProjectorApp
 from codesign.store import Store
 from codesign.workshop import contributions, sessions, votes
 from tests import workshop
@@ -23,7 +24,7 @@ IDEAS = [
 
 def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
     ctx = open_session(url=demo_sqlite)  # the demo's live session by default
-    app, room = FacilitatorApp(ctx), ProjectorApp(ctx)
+    app, room = FacilitatorApp(ctx), ProjectorApp(demo_sqlite, ctx.info.code)
     people = [workshop.join(demo_sqlite, ctx.info, role) for role in ("practitioner", None)]
     assert "Not contributed yet" in app.feed.counts.value
 
@@ -34,11 +35,9 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
                                    url=demo_sqlite)  # fmt: skip
     app.tick()
     room.tick()
-    assert (
-        "Evening sessions" in app.feed.items.value and "Evening sessions" in room.feed.items.value
-    )
+    assert "Evening sessions" in app.feed.items.value and "Evening sessions" in room.page.value
     assert "07700" in app.feed.flagged.value and "identifying_detail" in app.feed.flagged.value
-    assert "07700" not in room.feed.items.value
+    assert "07700" not in room.page.value
     app.moderation.chosen.value = flagged.id
     app.moderation.hide.click()
     app.tick()
@@ -60,7 +59,7 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
     assert [v.label for v in app.components.views].count("When and where") == 1
     assert len(app.components.views) == 2
     room.tick()
-    assert "When and where" in room.components.value
+    assert "When and where" in room.page.value
 
     # vote: open voting, participants vote, close voting, reveal
     app.session.phase.value = "vote"
@@ -74,13 +73,15 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
     app.results.update.click()
     assert bytes(app.results.image.value).startswith(b"\x89PNG")
     assert "agree" in app.results.table.value
-    assert room.chart.layout.display == "none"
+    assert "Results" not in room.page.value
     app.session.reveal.click()
     room.tick()
-    assert room.chart.layout.display is None and bytes(room.chart.value).startswith(b"\x89PNG")
+    assert "% agree" in room.page.value
 
     # close
-    app.session.close.click()
+    app.session.close.ask.click()
+    assert not sessions.state(ctx.session_id, demo_sqlite).closed  # it only asked
+    app.session.close.yes.click()
     assert sessions.state(ctx.session_id, demo_sqlite).closed
     app.tick()
     assert "Session closed" in app.session.timer.value

@@ -286,21 +286,29 @@ def test_agree_disagree_pass_one_at_a_time(demo_sqlite: str) -> None:
     assert view.results.value == ""
 
 
-def test_dot_budget_and_cap_are_explained(demo_sqlite: str) -> None:
+def test_dot_messages_appear_in_the_row_that_was_tapped(demo_sqlite: str) -> None:
     view, pid = _vote_view(demo_sqlite, "dots")
     state = sessions.state(view.ctx.session_id, demo_sqlite)
-    rows = list(view.dot_rows)
-    add = [row.children[2].children[0] for row in view.body.children[1:]]
-    for _ in range(state.dot_cap):
-        add[0].click()
-    add[0].click()
-    assert view.status.text == f"You can put at most {state.dot_cap} dots on one proposal."
-    for _ in range(state.dot_budget - state.dot_cap):
-        add[1].click()
-    add[2].click()
-    assert view.status.text.startswith(f"You have used all {state.dot_budget} of your dots")
+    budget, cap = state.dot_budget, state.dot_cap
+    ids = list(view.dot_rows)
+    rows = [view.dot_rows[cid] for cid in ids]
+    for n, item in enumerate(view.body.children[1:4]):  # each row holds its own status line
+        assert rows[n].status.widget in item.children
+    for _ in range(cap):
+        rows[0].add.click()
+    assert rows[0].status.text == (
+        f"You have {budget - cap} of {budget} dots left. You can put up to {cap} on one proposal."
+    )
+    rows[0].add.click()
+    assert rows[0].status.text == f"You can put at most {cap} dots on one proposal."
+    for _ in range(budget - cap):
+        rows[1].add.click()
+    assert rows[0].status.text == ""  # one message at a time, beside the last tap
+    rows[2].add.click()
+    assert rows[2].status.text.startswith(f"You have used all {budget} of your dots")
+    assert rows[0].status.text == rows[1].status.text == ""
     mine = votes.own(view.ctx.session_id, pid, demo_sqlite)
-    assert mine[(rows[0], "dot")] == state.dot_cap and (rows[2], "dot") not in mine
+    assert mine[(ids[0], "dot")] == cap and (ids[2], "dot") not in mine
     assert "You have 0 of" in str(view.left.value)
 
 

@@ -1,7 +1,7 @@
 """Results: votes on a merged duplicate count towards the kept proposal; flags wait for review."""
 
 from codesign.analysis import results
-from codesign.workshop import contributions, moderation, votes
+from codesign.workshop import contributions, moderation, sessions, votes
 from tests import workshop
 
 
@@ -17,6 +17,7 @@ def test_votes_on_a_merged_duplicate_count_for_the_kept_proposal(demo_url: str) 
     votes.agree(info.id, one, kept, 1, actor=as_one, url=demo_url)
     votes.agree(info.id, one, dup, -1, actor=as_one, url=demo_url)
     votes.agree(info.id, two, dup, -1, actor=as_two, url=demo_url)
+    sessions.set_phase(info.id, "dots", actor=actor, url=demo_url)  # the room moves on to dots
     votes.place_dots(info.id, one, dup, 2, actor=as_one, url=demo_url)
     votes.place_dots(info.id, two, kept, 1, actor=as_two, url=demo_url)
     moderation.merge(dup, kept, actor, demo_url)

@@ -102,6 +102,7 @@ def test_dot_budget_and_cap_are_enforced(store_url: str) -> None:
 
 def test_agree_votes_replace_and_results_stay_hidden_until_revealed(store_url: str) -> None:
     sid, pid, (a, _, _) = voting_session(store_url)
+    sessions.set_phase(sid, "agree", url=store_url)
     actor = participant(pid, sessions.state(sid, url=store_url).group_id)
     votes.agree(sid, pid, a, 1, actor=actor, url=store_url)
     votes.agree(sid, pid, a, -1, actor=actor, url=store_url)
@@ -114,6 +115,7 @@ def test_agree_votes_replace_and_results_stay_hidden_until_revealed(store_url: s
 
 def test_voting_closed_is_refused(store_url: str) -> None:
     sid, pid, (a, _, _) = voting_session(store_url)
+    sessions.set_phase(sid, "agree", url=store_url)
     actor = participant(pid, sessions.state(sid, url=store_url).group_id)
     sessions.set_voting(sid, False, url=store_url)
     with pytest.raises(Closed):

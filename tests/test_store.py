@@ -35,7 +35,7 @@ def test_second_upgrade_is_a_no_op(store_url: str) -> None:
 def test_backup_copies_an_sqlite_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/b.sqlite"
     migrations.upgrade(url)
-    sessions.create("Advisory Group", "Backed up", url=url)
+    sessions.create("Advisory Group", "Backed up", new_group=True, url=url)
     store.dispose(url)
     backup = migrations._backup_sqlite(url)
     assert backup is not None and backup.exists()
@@ -101,7 +101,7 @@ def test_twenty_concurrent_writer_processes_lose_nothing(store_url: str) -> None
 def test_killed_writer_loses_no_acknowledged_row(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/crash.sqlite"
     migrations.upgrade(url)
-    s = sessions.create("advisory", "Crash", url=url)
+    s = sessions.create("advisory", "Crash", new_group=True, url=url)
     store.dispose(url)
     command = [sys.executable, "-m", "tests.writers", url, str(s.id)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT) as child:
@@ -119,7 +119,7 @@ def test_upgrading_an_older_database_backs_it_up_first(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     url = f"sqlite:///{path}"
     migrations.upgrade(url)
-    sessions.create("advisory", "Before the upgrade", url=url)
+    sessions.create("advisory", "Before the upgrade", new_group=True, url=url)
     newest = migrations.MIGRATIONS[-1][0]
     with store.engine(url).begin() as conn:
         conn.exec_driver_sql(f"DELETE FROM schema_migrations WHERE version = {newest}")

@@ -51,16 +51,23 @@ def session() -> None:
 
 
 @session.command("new")
-@click.option("--group", required=True, help="Group name or slug; created if new.")
+@click.option("--group", required=True, help="Group name or slug (an existing group).")
+@click.option("--new-group", is_flag=True, help="Create the group if there is none by that name.")
 @click.option("--title", required=True)
 @click.option("--template", default=sessions.DEFAULT_TEMPLATE, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with the join code.")
 @db_option
 @friendly
-def session_new(group: str, title: str, template: str, as_json: bool, db: str | None) -> None:
+def session_new(
+    group: str, new_group: bool, title: str, template: str, as_json: bool, db: str | None
+) -> None:
     """Create a session from a template and print its join code."""
     migrations.upgrade(db)
-    info = sessions.create(group, title, template=template, url=db)
+    store.write(seed, db)  # the standing groups, so a fresh database knows them
+    try:
+        info = sessions.create(group, title, template=template, new_group=new_group, url=db)
+    except groups.UnknownGroup as exc:
+        raise click.ClickException(f"{exc.message} To start a new group, add --new-group.") from exc
     if as_json:
         emit_json({**info.as_json(), "template": info.template})
     else:

@@ -5,6 +5,15 @@ import click
 from codesign.cli.common import db_option, friendly
 from codesign.serving import serve as serving
 
+PAGES = {"Projector": "projector.ipynb", "Review": "session_review.ipynb"}
+
+
+def page_url(facilitator_url: str, notebook: str) -> str:
+    """A notebook as a page of its own (JupyterLab's Voilà), behind the facilitator's secret:
+    the projector for the wall, the review page for the team."""
+    base, token = facilitator_url.split("/lab?token=")
+    return f"{base}/voila/render/{notebook}?token={token}"
+
 
 @click.command()
 @click.option("--port", default=8866, show_default=True, help="Participants' port (0: any free).")
@@ -24,6 +33,9 @@ def serve(port: int, host: str, pool: int, facilitator_port: int, db: str | None
     server = serving.start(db, host=host, port=port, pool=pool, facilitator_port=facilitator_port)
     click.echo(f"Participants: {server.participant_url}")
     click.echo(f"Facilitator: {server.facilitator_url}")
+    if server.facilitator_url:
+        for name, notebook in PAGES.items():
+            click.echo(f"{name}: {page_url(server.facilitator_url, notebook)}")
     click.echo(f"Logs: {server.log_path}. Press Ctrl-C to stop.", err=True)
     try:
         code = server.wait()

@@ -39,7 +39,7 @@ def demo_code(key: str) -> str:
 def _sessions(db: Session, data: dict[str, Any]) -> dict[str, WorkshopSession]:
     made = {}
     for raw in data["sessions"]:
-        group = groups.find_or_create(db, raw["group"])
+        group = groups.resolve(db, raw["group"], create=False)
         s = WorkshopSession(
             group=group,
             code=demo_code(raw["key"]),
@@ -62,7 +62,7 @@ def _sessions(db: Session, data: dict[str, Any]) -> dict[str, WorkshopSession]:
 def _participants(db: Session, data: dict[str, Any]) -> dict[str, Participant]:
     made = {}
     for raw in data["participants"]:
-        group = groups.find_or_create(db, raw["group"])
+        group = groups.resolve(db, raw["group"], create=False)
         consent = raw["consent"]
         made[raw["pseudonym"]] = participants.add(
             db,

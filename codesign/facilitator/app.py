@@ -1,39 +1,56 @@
-"""The two screens: the facilitator's notebook and the projector, each kept live by one poller.
+"""The facilitator's notebook: a session picker above the live panels of the chosen session.
 
-`FacilitatorApp(ctx).widget` is the whole facilitator screen; `ProjectorApp(ctx).widget`
-shows only what the room should see. `start()` begins polling (every half second, in a
-background thread) so neither needs a cell re-run; `tick()` is one poll, for tests.
+`FacilitatorHome().widget` is the whole screen. Choosing a session in the picker opens its
+panels (and puts it on the projector, whose page follows the facilitator's choice);
+`FacilitatorApp(ctx).widget` is those panels for one session, kept live by one poller
+(every half second, in a background thread) so nothing needs a cell re-run. `tick()` is
+one poll, for tests.
 """
 
 import ipywidgets as widgets
 
-from codesign.analysis import results
-from codesign.analysis.charts import png
-from codesign.facilitator.components_panel import ComponentsPanel, components_html
-from codesign.facilitator.context import Context
+from codesign.access import ADMIN
+from codesign.facilitator.ballot_panel import BallotPanel
+from codesign.facilitator.components_panel import ComponentsPanel
+from codesign.facilitator.context import Context, open_session
 from codesign.facilitator.feed_panel import FeedPanel
 from codesign.facilitator.moderation_panel import ModerationPanel
-from codesign.facilitator.results_panel import ResultsPanel, chart
-from codesign.facilitator.session_panel import (
-    SessionPanel,
-    join_code_html,
-    join_link,
-    qr_svg,
-    timer_html,
-)
-from codesign.facilitator.ui import esc
-from codesign.workshop import components, sessions
+from codesign.facilitator.results_panel import ResultsPanel
+from codesign.facilitator.session_panel import SessionPanel
+from codesign.facilitator.ui import button, on_click, status_line
+from codesign.store import Store
+from codesign.widgets.tree import close_tree
+from codesign.workshop import sessions
 from codesign.workshop.feed import Poller
 
+TABS = ("Live feed", "Moderate", "Ballot", "Components", "Results")
 
-class _Live:
-    """Polling shared by both screens."""
 
-    def __init__(self) -> None:
+class FacilitatorApp:
+    """Every panel for one session."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.session = SessionPanel(ctx)
+        self.feed = FeedPanel(ctx)
+        self.moderation = ModerationPanel(ctx)
+        self.ballot = BallotPanel(ctx)
+        self.components = ComponentsPanel(ctx)
+        self.results = ResultsPanel(ctx)
+        panels = (self.feed, self.moderation, self.ballot, self.components, self.results)
+        tabs = widgets.Tab(children=[p.widget for p in panels])
+        for n, title in enumerate(TABS):
+            tabs.set_title(n, title)
+        self.widget = widgets.VBox([self.session.widget, tabs])
         self.poller = Poller(self.tick)
 
     def tick(self) -> None:
-        raise NotImplementedError
+        before = self.feed.feed.last_event_id
+        self.session.refresh()
+        self.feed.refresh()
+        if self.feed.feed.last_event_id != before:
+            self.moderation.refresh()
+            self.ballot.refresh()
 
     def start(self) -> None:
         self.poller.start()
@@ -42,74 +59,49 @@ class _Live:
         self.poller.stop()
 
 
-class FacilitatorApp(_Live):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__()
-        self.session = SessionPanel(ctx)
-        self.feed = FeedPanel(ctx)
-        self.moderation = ModerationPanel(ctx)
-        self.components = ComponentsPanel(ctx)
-        self.results = ResultsPanel(ctx)
-        tabs = widgets.Tab(
-            children=[p.widget for p in (self.feed, self.moderation, self.components, self.results)]
-        )
-        for n, title in enumerate(("Live feed", "Moderate", "Components", "Results")):
-            tabs.set_title(n, title)
-        self.widget = widgets.VBox([self.session.widget, tabs])
-
-    def tick(self) -> None:
-        before = self.feed.feed.last_event_id
-        self.session.refresh()
-        self.feed.refresh()
-        if self.feed.feed.last_event_id != before:
-            self.moderation.refresh()
+def session_label(info: sessions.SessionInfo) -> str:
+    state = " (closed)" if info.closed else ""
+    return f"{info.display_code} · {info.group} · {info.title}{state}"
 
 
-class ProjectorApp(_Live):
-    """Read-only: join code, prompt, timer, reviewed contributions, components, revealed results."""
+class FacilitatorHome:
+    """The session picker and, under it, the chosen session's live panels.
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.feed = FeedPanel(ctx, shared=True)
-        self.heading = widgets.HTML()
-        self.timer = widgets.HTML()
-        self.components = widgets.HTML()
-        self.chart = widgets.Image(format="png")
-        self.chart.layout.display = "none"
-        code = widgets.HTML(join_code_html(ctx.info.code, "6em"))
-        qr = widgets.HTML(f"<div style='width:200px'>{qr_svg(join_link(ctx.info.code))}</div>")
+    Switching session used to mean editing a code cell or restarting `serve`; here it is
+    a choice from every session, newest first. The first one shown is `code`, else
+    `$CODESIGN_SESSION`, else the demo's live session, else the newest open session.
+    """
+
+    def __init__(self, url: str | None = None, code: str | None = None) -> None:
+        self.url = url
+        self.picker = widgets.Dropdown(description="Session", layout=widgets.Layout(width="48em"))
+        self.open = button("Open this session", "primary")
+        self.status = status_line()
+        self.holder = widgets.VBox()
+        on_click(
+            self.open, self.status, lambda: self.show(str(self.picker.value)),
+            form_state=lambda: self.picker.value,
+        )  # fmt: skip
         self.widget = widgets.VBox(
-            [
-                widgets.HBox([widgets.VBox([widgets.HTML("<h2>Join with code</h2>"), code]), qr]),
-                self.heading,
-                self.timer,
-                self.chart,
-                self.components,
-                self.feed.widget,
-            ]
+            [widgets.HBox([self.picker, self.open]), self.status, self.holder]
         )
-        self._seen_event = -1
-        self.tick()
+        self.app: FacilitatorApp | None = None
+        self.show(code)
 
-    def tick(self) -> None:
-        self.timer.value = timer_html(self.ctx, "3em")
-        self.feed.refresh()
-        if self.feed.feed.last_event_id != self._seen_event:
-            self._seen_event = self.feed.feed.last_event_id
-            self.render()
+    def _fill(self, chosen: str) -> None:
+        found = sessions.listing(ADMIN, self.url)
+        self.picker.options = [(session_label(info), info.code) for info in found]
+        self.picker.value = chosen
 
-    def render(self) -> None:
-        """Everything that changes only when something happens in the session."""
-        s = sessions.state(self.ctx.session_id, self.ctx.url)
-        phase = sessions.current_phase(s)
-        prompt = f"<p style='font-size:1.6em'>{esc(phase.prompt)}</p>" if phase else ""
-        self.heading.value = f"<h1>{esc(self.ctx.info.title)}</h1>{prompt}"
-        views = components.listing(
-            self.ctx.session_id, self.ctx.actor, shared=True, url=self.ctx.url
-        )
-        self.components.value = components_html(views, facilitator=False) if views else ""
-        if s.results_revealed:
-            found = results.results(self.ctx.session_id, self.ctx.actor, self.ctx.url)
-            self.chart.value = png(chart(found))
-            self.chart.layout.display = None
+    def show(self, code: str | None) -> str:
+        """Open a session's panels in place of the current ones, and put it on the projector."""
+        ctx = open_session(code, self.url)
+        if self.app is not None:
+            self.app.stop()
+            close_tree(self.app.widget)
+        self.app = FacilitatorApp(ctx)
+        self.holder.children = [self.app.widget]
+        self.app.start()
+        sessions.present(Store.open(self.url), ctx.session_id, actor=ctx.actor)
+        self._fill(ctx.info.code)
+        return f"Opened {session_label(ctx.info)}; the projector shows it too."

@@ -5,7 +5,7 @@ and survive clustering again (see `codesign.workshop.components`)."""
 import ipywidgets as widgets
 
 from codesign.facilitator.context import Context
-from codesign.facilitator.ui import button, choices, esc, on_click, status_line
+from codesign.facilitator.ui import button, choices, esc, status_line, wire
 from codesign.workshop import components
 
 
@@ -66,23 +66,36 @@ class ComponentsPanel:
         self.refresh()
 
     def _wire(self) -> None:
-        on_click(self.run, self.status, self._cluster, self.refresh)
-        on_click(self.rename, self.status, lambda: components.rename(
-            self.component.value, self.label.value, self.ctx.actor, self.ctx.url
-        ), self.refresh)  # fmt: skip
-        on_click(self.merge, self.status, lambda: components.merge(
-            self.component.value, self.other.value, self.ctx.actor, self.ctx.url
-        ), self.refresh)  # fmt: skip
-        on_click(self.split, self.status, self._split, self.refresh)
-        on_click(self.move, self.status, lambda: components.move(
-            self.contribution.value, self.component.value, self.ctx.actor, self.ctx.url
-        ), self.refresh)  # fmt: skip
+        wire(self.status, self.refresh, [
+            (self.run, self._cluster), (self.rename, self._rename), (self.merge, self._merge),
+            (self.split, self._split), (self.move, self._move),
+        ], [self.k, self.seeded, self.component, self.other, self.label, self.members,
+            self.contribution])  # fmt: skip
+
+    def _named(self, component_id: int | None) -> str:
+        return next((f"“{v.label}”" for v in self.views if v.id == component_id), "it")
+
+    def _rename(self) -> str:
+        before = self._named(self.component.value)
+        components.rename(self.component.value, self.label.value, self.ctx.actor, self.ctx.url)
+        return f"Renamed {before} to “{self.label.value.strip()}”."
+
+    def _merge(self) -> str:
+        kept, other = self._named(self.component.value), self._named(self.other.value)
+        components.merge(self.component.value, self.other.value, self.ctx.actor, self.ctx.url)
+        return f"Merged {other} into {kept}."
+
+    def _move(self) -> str:
+        components.move(self.contribution.value, self.component.value, self.ctx.actor, self.ctx.url)
+        return f"Moved #{self.contribution.value} into {self._named(self.component.value)}."
 
     def _cluster(self) -> str:
         found = components.cluster(
             self.ctx.session_id, self.ctx.actor, k=self.k.value or None,
             seeded=self.seeded.value, url=self.ctx.url,
         )  # fmt: skip
+        if not found:
+            return "Nothing to cluster yet: this session has no visible contributions."
         return f"{len(found)} components. Your earlier edits were kept."
 
     def _split(self) -> str:

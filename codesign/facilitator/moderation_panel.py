@@ -1,14 +1,37 @@
 """Moderation controls: hide and restore, merge duplicates, correct a typo, mark a flagged
 contribution reviewed, and type in a contribution on a participant's behalf."""
 
+from collections.abc import Callable
+from functools import partial
+
 import ipywidgets as widgets
 
+from codesign.access import Actor
+from codesign.errors import NotFound
 from codesign.facilitator.context import Context
-from codesign.facilitator.ui import button, choices, on_click, status_line
+from codesign.facilitator.ui import button, choices, status_line, wire
 from codesign.store.models import Contribution
 from codesign.workshop import contributions, feed, moderation
 
 NOBODY = -1
+HIDE = (
+    lambda c: c.status == "hidden",
+    moderation.hide,
+    "#{id} was already hidden: nothing changed.",
+    "Hid #{id}: it has left every view. Nothing is deleted; Restore brings it back.",
+)
+RESTORE = (
+    lambda c: c.status == "visible",
+    moderation.restore,
+    "#{id} is already visible: nothing changed.",
+    "Restored #{id}: it is visible again.",
+)
+REVIEW = (
+    lambda c: not c.needs_review,
+    moderation.mark_reviewed,
+    "#{id} has no flag waiting for review: nothing changed.",
+    "Marked #{id} reviewed: the room can see it now (its flags stay on record).",
+)
 
 
 class ModerationPanel:
@@ -46,22 +69,48 @@ class ModerationPanel:
         self.refresh()
 
     def _wire(self) -> None:
-        actor, url = self.ctx.actor, self.ctx.url
-        chosen = self.chosen
-        on_click(self.hide, self.status, lambda: moderation.hide(chosen.value, actor, url),
-                 self.refresh)  # fmt: skip
-        on_click(self.restore, self.status,
-                 lambda: moderation.restore(chosen.value, actor, url), self.refresh)  # fmt: skip
-        on_click(self.review, self.status,
-                 lambda: moderation.mark_reviewed(chosen.value, actor, url),
-                 self.refresh)  # fmt: skip
-        on_click(self.merge, self.status,
-                 lambda: moderation.merge(chosen.value, self.into.value, actor, url),
-                 self.refresh)  # fmt: skip
-        on_click(self.correct, self.status,
-                 lambda: moderation.correct(chosen.value, self.text.value, actor, url),
-                 self.refresh)  # fmt: skip
-        on_click(self.enter, self.status, self._enter, self.refresh)
+        wire(self.status, self.refresh, [
+            (self.hide, partial(self._moderate, *HIDE)),
+            (self.restore, partial(self._moderate, *RESTORE)),
+            (self.review, partial(self._moderate, *REVIEW)),
+            (self.merge, self._merge),
+            (self.correct, self._correct),
+            (self.enter, self._enter),
+        ], [self.chosen, self.into, self.text, self.person, self.kind, self.spoken])  # fmt: skip
+
+    def _chosen(self) -> Contribution:
+        found = next((c for c in self._rows if c.id == self.chosen.value), None)
+        if found is None:
+            raise NotFound(moderation.GONE)
+        return found
+
+    def _moderate(
+        self,
+        already: Callable[[Contribution], bool],
+        act: Callable[[int, Actor, str | None], None],
+        unchanged: str,
+        changed: str,
+    ) -> str:
+        """Apply a one-click moderation unless it would change nothing; say which it was."""
+        c = self._chosen()
+        if already(c):
+            return unchanged.format(id=c.id)
+        act(c.id, self.ctx.actor, self.ctx.url)
+        return changed.format(id=c.id)
+
+    def _merge(self) -> str:
+        c = self._chosen()
+        moderation.merge(c.id, self.into.value, self.ctx.actor, self.ctx.url)
+        return (
+            f"Merged #{c.id} into #{self.into.value}: its votes count towards #{self.into.value}."
+        )
+
+    def _correct(self) -> str:
+        c = self._chosen()
+        if self.text.value.strip() == c.text:
+            return f"The text of #{c.id} is unchanged: nothing saved."
+        moderation.correct(c.id, self.text.value, self.ctx.actor, self.ctx.url)
+        return f"Saved the correction to #{c.id}; the earlier text stays in its history."
 
     def _enter(self) -> str:
         who = None if self.person.value in (None, NOBODY) else self.person.value

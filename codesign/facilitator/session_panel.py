@@ -3,6 +3,10 @@ agenda, voting, revealing results, closing, and a timer for the current phase.
 
 The QR code carries the participant page's link with the code filled in when
 `CODESIGN_JOIN_URL` names that page (e.g. `http://192.168.1.20:8866/`), else the code.
+
+Every control says what really happened, read back from the database: "nothing changed"
+when the click changed nothing, and a closed session greys every control out, since
+closing cannot be undone. Closing asks for confirmation and sits apart from the others.
 """
 
 import os
@@ -15,13 +19,20 @@ from sqlalchemy import select
 
 from codesign import store
 from codesign.facilitator.context import Context
-from codesign.facilitator.ui import button, esc, on_click, status_line
+from codesign.facilitator.ui import Confirm, button, esc, status_line, wire
 from codesign.people.codes import display_join_code
-from codesign.store.models import Event
-from codesign.workshop import sessions
+from codesign.store.models import Event, Phase
+from codesign.store.models import Session as WorkshopSession
+from codesign.workshop import sessions, votes
 
 JOIN_URL_VAR = "CODESIGN_JOIN_URL"
 PHASE_ACTIONS = ("create", "phase")
+PROJECTOR_PAGE = "/voila/render/projector.ipynb"
+HOW_PEOPLE_VOTE = {"agree": "agree / disagree / pass", "dots": "dots"}
+CLOSE_QUESTION = (
+    "Close the session for everyone? Nobody can add anything or vote any more, "
+    "and a closed session cannot be reopened."
+)
 
 
 def join_link(code: str) -> str:
@@ -35,7 +46,8 @@ def qr_svg(data: str) -> str:
     maker.add_data(data)
     svg = maker.make_image().to_string(encoding="unicode")
     text = svg if isinstance(svg, str) else svg.decode()
-    return text.replace("<svg ", "<svg style='width:100%;height:auto' ", 1)
+    labelled = "<svg role='img' aria-label='QR code' style='width:100%;height:auto' "
+    return text.replace("<svg ", labelled, 1)
 
 
 def join_code_html(code: str, size: str = "5em") -> str:
@@ -85,16 +97,36 @@ def timer_html(ctx: Context, size: str = "2.5em") -> str:
     )
 
 
+def phase_label(p: Phase) -> str:
+    """How the agenda reads in the phase picker: a vote phase says how people vote."""
+    kind = f"vote: {HOW_PEOPLE_VOTE[p.vote]}" if p.vote else p.kind
+    return f"{p.position + 1}. {p.name} ({kind})"
+
+
+def voting_summary(s: WorkshopSession, ballot_size: int) -> str:
+    """What opening voting did, in the words the phones use."""
+    phase = sessions.current_phase(s)
+    how = (
+        f"{s.dot_budget} dots each, at most {s.dot_cap} on one item"
+        if phase is not None and phase.vote == "dots"
+        else "agree / disagree / pass on each item"
+    )
+    summary = f"Voting is open: {how}, {ballot_size} items on the ballot."
+    if not ballot_size:
+        summary += " The ballot is empty: put contributions on it in the Ballot tab."
+    return summary
+
+
 class SessionPanel:
     """Join code, QR code, agenda controls and timer for one session."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        phases = sessions.phases(ctx.session_id, ctx.url)
+        self.phases = sessions.phases(ctx.session_id, ctx.url)
         self.phase = widgets.Dropdown(
-            options=[(f"{p.position + 1}. {p.name} ({p.kind})", p.key) for p in phases],
+            options=[(phase_label(p), p.key) for p in self.phases],
             description="Phase",
-            layout=widgets.Layout(width="32em"),
+            layout=widgets.Layout(width="36em"),
         )
         self.phase.value = sessions.state(ctx.session_id, ctx.url).current_phase
         self.open_phase = button("Open phase", "primary")
@@ -102,12 +134,21 @@ class SessionPanel:
         self.open_voting = button("Open voting", "success")
         self.close_voting = button("Close voting")
         self.reveal = button("Reveal results", "info")
-        self.close = button("Close session", "danger")
         self.status = status_line()
+        self.close = Confirm(
+            "Close session…", CLOSE_QUESTION, "Yes, close the session", self._close, self.status,
+            self.refresh,
+        )  # fmt: skip
         self.state = widgets.HTML()
         self.timer = widgets.HTML()
         self.code = widgets.HTML(join_code_html(ctx.info.code))
         self.qr = widgets.HTML(f"<div style='width:220px'>{qr_svg(join_link(ctx.info.code))}</div>")
+        projector = f"{PROJECTOR_PAGE}?session={ctx.info.code}"
+        self.projector = widgets.HTML(
+            f"<a href='{esc(projector)}' target='_blank' rel='noopener'>Projector for this"
+            " session only</a> (the projector link <code>codesign serve</code> prints follows"
+            " the session chosen above)"
+        )
         self._wire()
         self.widget = widgets.VBox(
             [
@@ -117,33 +158,83 @@ class SessionPanel:
                 self.timer,
                 self.state,
                 widgets.HBox([self.phase, self.open_phase, self.close_phase]),
-                widgets.HBox([self.open_voting, self.close_voting, self.reveal, self.close]),
+                widgets.HBox([self.open_voting, self.close_voting, self.reveal]),
                 self.status,
+                self.close.widget,
+                self.projector,
             ]
         )
         self.refresh()
 
+    @property
+    def controls(self) -> list[widgets.Button]:
+        return [self.open_phase, self.close_phase, self.open_voting, self.close_voting,
+                self.reveal, self.close.ask]  # fmt: skip
+
     def _wire(self) -> None:
+        wire(self.status, self.refresh, [
+            (self.open_phase, self._open_phase), (self.close_phase, self._close_phase),
+            (self.open_voting, self._open_voting), (self.close_voting, self._close_voting),
+            (self.reveal, self._reveal),
+        ], [self.phase])  # fmt: skip
+
+    def _now(self) -> WorkshopSession:
+        return sessions.state(self.ctx.session_id, self.ctx.url)
+
+    def _name(self, key: str | None) -> str:
+        return next((p.name for p in self.phases if p.key == key), "the phase")
+
+    def _open_phase(self) -> str:
         sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
-        actions = [
-            (self.open_phase, lambda: sessions.set_phase(sid, self.phase.value, actor, url)),
-            (self.close_phase, lambda: sessions.close_phase(sid, actor, url)),
-            (self.open_voting, lambda: sessions.set_voting(sid, True, actor, url)),
-            (self.close_voting, lambda: sessions.set_voting(sid, False, actor, url)),
-            (self.reveal, lambda: sessions.reveal_results(sid, actor, url)),
-            (self.close, lambda: sessions.close(sid, actor, url)),
-        ]
-        for btn, act in actions:
-            on_click(btn, self.status, act, self.refresh)
+        key, was_voting = self.phase.value, self._now().voting_open
+        name = self._name(key)
+        if not sessions.set_phase(sid, key, actor, url):
+            return f"“{name}” was already the open phase: nothing changed."
+        now = self._now()
+        phase = sessions.current_phase(now)
+        if was_voting and not now.voting_open:
+            return f"“{name}” is open on the phones. Voting closed with the move."
+        if phase is not None and phase.vote and not now.voting_open:
+            return f"“{name}” is open on the phones. Press Open voting when the room is ready."
+        return f"“{name}” is open on the phones."
+
+    def _close_phase(self) -> str:
+        name = self._name(self._now().current_phase)
+        if not sessions.close_phase(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+            return f"“{name}” was already closed: nothing changed."
+        return f"“{name}” is closed: people can read what they wrote but not change it."
+
+    def _open_voting(self) -> str:
+        sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
+        if not sessions.set_voting(sid, True, actor, url):
+            return "Voting was already open: nothing changed."
+        return voting_summary(self._now(), len(votes.ballot(sid, url, actor=actor)))
+
+    def _close_voting(self) -> str:
+        if not sessions.set_voting(self.ctx.session_id, False, self.ctx.actor, self.ctx.url):
+            return "Voting was not open: nothing changed."
+        return "Voting is closed: phones no longer take votes."
+
+    def _reveal(self) -> str:
+        if not sessions.reveal_results(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+            return "Results were already revealed: nothing changed."
+        return "Results are on the projector and the phones."
+
+    def _close(self) -> str:
+        if not sessions.close(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+            return "The session was already closed: nothing changed."
+        return "Session closed: nobody can add anything or vote any more."
 
     def refresh(self) -> None:
-        s = sessions.state(self.ctx.session_id, self.ctx.url)
+        s = self._now()
         flags = [
             "phase open" if s.phase_open else "phase closed",
             "voting open" if s.voting_open else "voting closed",
             "results revealed" if s.results_revealed else "results hidden",
         ]
         if s.closed:
-            flags = ["session closed"]
+            flags = ["session closed: it cannot be reopened"]
         self.state.value = f"<b>{esc(self.ctx.info.title)}</b> · {esc(' · '.join(flags))}"
         self.timer.value = timer_html(self.ctx)
+        for control in self.controls:
+            control.disabled = s.closed

@@ -5,8 +5,16 @@ join → consent → withdrawal code → whatever the session's current phase ca
 couple of seconds and swaps the view when the facilitator moves on, so nobody reloads.
 Widget changes from that thread and from button callbacks are serialised by the
 context's lock. The thread is a daemon, so it ends with the kernel.
+
+A reload or a second tab carries on as the same person. After consent the app hands
+the page a resume token (`participants.resume`), which the page's script keeps in the
+tab's session storage and offers to other open tabs; a new page hands it back through a
+hidden input. Nothing is kept once every tab is closed, and "Exit this page" clears it
+in every open tab.
 """
 
+import html
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -14,6 +22,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
+from codesign.errors import NotFound
 from codesign.forms import safety
 from codesign.forms.consent import ConsentView, WithdrawalCodeView
 from codesign.forms.context import Context
@@ -25,6 +34,8 @@ from codesign.forms.join import JoinView
 from codesign.forms.parts import FULL_WIDTH, paragraph
 from codesign.forms.vote import VoteView
 from codesign.forms.withdraw import WithdrawView
+from codesign.people import participants
+from codesign.store import Store
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop import sessions
 from codesign.workshop.sessions import current_phase
@@ -83,7 +94,7 @@ class ParticipantApp:
         self, url: str | None = None, language: str = "en", poll_seconds: float | None = 2.0
     ) -> None:
         self.poll_seconds = poll_seconds
-        self.ctx = Context(url=url, tr=Translator(language), go=self.go)
+        self.ctx = Context(url=url, tr=Translator(language), go=self.go, remember=self.remember)
         self.status = Status()
         self.safety = safety.SafetyBanner()
         self.notices = widgets.HTML(layout=FULL_WIDTH)
@@ -95,10 +106,15 @@ class ParticipantApp:
         self.language.add_class("cs-language")
         self.language.observe(self._language_changed, names="value")
         self.body = widgets.VBox(layout=FULL_WIDTH)
+        self.resume_input = widgets.Text(layout=widgets.Layout(display="none"))
+        self.resume_input.add_class("cs-resume-input")
+        self.resume_input.observe(self._resume_offered, names="value")
+        self.resume_bridge = widgets.HTML()
         self.widget = widgets.VBox(
-            [self.language, self.notices, self.body, self.status.widget, self.safety.widget],
+            [self.language, self.notices, self.body, self.status.widget, self.safety.widget,
+             self.resume_input, self.resume_bridge],
             layout=FULL_WIDTH,
-        )
+        )  # fmt: skip
         self.views: dict[str, View] = {}
         self.step = ""
         self.synthetic = False
@@ -156,7 +172,11 @@ class ParticipantApp:
     # --- following the facilitator --------------------------------------------------
 
     def poll_once(self) -> bool:
-        """Check the session's state and switch views if it changed; True if it did."""
+        """Check the session's state and switch views if it changed; True if it did.
+
+        When nothing changed, the view on screen may refresh itself (`poll`): the grouping
+        phase shows the facilitator's latest groups.
+        """
         if self.ctx.session is None or self.ctx.enrolment is None or self.step in (
             "join", "consent", "code", "withdraw",
         ):  # fmt: skip
@@ -164,6 +184,9 @@ class ParticipantApp:
         state = sessions.state(self.ctx.session.id, self.ctx.url)
         with self.ctx.lock:
             if _signature(state) == self._seen:
+                refresh = getattr(self.views.get(self.step), "poll", None)
+                if refresh is not None:
+                    refresh()
                 return False
             self._show_phase(state)
             return True
@@ -187,6 +210,44 @@ class ParticipantApp:
             except Exception:
                 log.exception("Following the session's phase failed; trying again")
 
+    # --- carrying on after a reload or in a second tab -------------------------------
+
+    def remember(self) -> None:
+        """Hand the page this tab's resume token (or tell it to forget the one it holds)."""
+        e, joined = self.ctx.enrolment, self.ctx.session
+        if e is None or joined is None or not e.resume_token:
+            self.resume_bridge.value = '<span hidden class="cs-resume" data-forget="1"></span>'
+            return
+        saved = json.dumps({"code": joined.code, "token": e.resume_token, "lang": self.ctx.tr.code})
+        self.resume_bridge.value = (
+            f'<span hidden class="cs-resume" data-value="{html.escape(saved)}"></span>'
+        )
+
+    def _resume_offered(self, change: dict[str, object]) -> None:
+        run_guarded(self.ctx, self.status, lambda: self.resume(str(change["new"])))
+
+    def resume(self, saved: str) -> None:
+        """Carry on as the person this browser already joined as: same pseudonym, their
+        own contributions still theirs to edit, no second consent or withdrawal code."""
+        if self.ctx.enrolment is not None:
+            return
+        try:
+            fields = json.loads(saved)
+            code, token, lang = str(fields["code"]), str(fields["token"]), str(fields["lang"])
+        except (ValueError, KeyError, TypeError):
+            return  # not something this app wrote: stay on the join page
+        joined = sessions.open_by_code(code, self.ctx.url)
+        try:
+            enrolment = participants.resume(Store.open(self.ctx.url), token, joined.group_id)
+        except NotFound:
+            self.remember()  # withdrawn or unknown: the page forgets it
+            raise
+        self.ctx.session, self.ctx.enrolment = joined, enrolment
+        if lang in LANGUAGES:
+            self.language.value = lang
+        self.remember()
+        self.go("phase")
+
     # --- language ---------------------------------------------------------------------
 
     def _language_changed(self, _change: dict[str, object]) -> None:
@@ -206,6 +267,8 @@ class ParticipantApp:
         self.status.translate(tr)
         for view in self.views.values():
             view.translate()
+        if self.ctx.enrolment is not None:
+            self.remember()  # a reload comes back in this language
 
     def _render_notices(self) -> None:
         self.notices.value = safety.notices(self.ctx.tr, self.synthetic)

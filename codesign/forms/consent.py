@@ -7,7 +7,6 @@ shown once, here, and never again.
 """
 
 import html
-import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -16,7 +15,7 @@ from codesign import templates
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded
 from codesign.forms.i18n import MISSING_MARKER, N_
-from codesign.forms.parts import FULL_WIDTH, button, heading, paragraph
+from codesign.forms.parts import FULL_WIDTH, button, heading, markdown_html, paragraph
 from codesign.people import participants
 
 CONTINUE = N_("Continue")
@@ -26,7 +25,6 @@ CODE_ADVICE = N_(
     "this code lets us delete everything you wrote. We cannot show it to you again."
 )
 CODE_NOTED = N_("I have noted my code — continue")
-BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def consent_for(language: str) -> tuple[str, dict[str, Any], bool]:
@@ -34,25 +32,6 @@ def consent_for(language: str) -> tuple[str, dict[str, Any], bool]:
     raw = templates.consent_text()
     table = raw.get(language)
     return str(raw["version"]), table or raw["en"], table is None and language != "en"
-
-
-def markdown_html(text: str) -> str:
-    """The consent file's small Markdown (paragraphs, `- ` lists, `**bold**`) as safe HTML."""
-    blocks = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in block.splitlines()]
-        if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-        elif len(lines) == 1 and BOLD.fullmatch(lines[0]):
-            blocks.append(f"<h3>{html.escape(lines[0].strip('*'))}</h3>")
-        else:
-            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
-    return "".join(blocks)
-
-
-def _inline(text: str) -> str:
-    return BOLD.sub(r"<strong>\1</strong>", html.escape(text))
 
 
 class ConsentView:
@@ -101,6 +80,7 @@ class ConsentView:
         self.ctx.enrolment = participants.enrol(
             session.group_id, choice, language=self.ctx.tr.code, url=self.ctx.url
         )
+        self.ctx.remember()
         self.ctx.go("code")
 
 

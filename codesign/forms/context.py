@@ -23,6 +23,8 @@ class Context:
     session: SessionInfo | None = None
     enrolment: Enrolment | None = None
     go: Callable[[str], None] = lambda _step: None
+    remember: Callable[[], None] = lambda: None
+    """Tell the page who this tab is now (after consent), or to forget (after withdrawal)."""
 
     @property
     def actor(self) -> Actor:

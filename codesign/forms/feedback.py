@@ -1,5 +1,9 @@
 """Advisory Group feedback on a toolkit section: read its current text, then comment,
 choose a type and (optionally) rate it from 1 to 5.
+
+Sections are offered as radio buttons rather than a drop-down: a phone's closed
+drop-down cuts a long section name off, where a radio label wraps onto more lines.
+The section's text is the toolkit's Markdown, rendered (safely) rather than shown raw.
 """
 
 import html
@@ -10,7 +14,15 @@ from codesign.advisory import feedback, toolkit
 from codesign.forms.context import Context
 from codesign.forms.guard import Status, guarded, run_guarded
 from codesign.forms.i18n import N_
-from codesign.forms.parts import FULL_WIDTH, TextBox, button, heading, new_client_id, text_html
+from codesign.forms.parts import (
+    FULL_WIDTH,
+    TextBox,
+    button,
+    heading,
+    markdown_html,
+    new_client_id,
+    text_html,
+)
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop.sessions import current_phase
 
@@ -38,7 +50,8 @@ class FeedbackView:
         self.state: WorkshopSession | None = None
         self.prompt = widgets.HTML(layout=FULL_WIDTH)
         style = {"description_width": "initial"}
-        self.section = widgets.Dropdown(style=style, layout=FULL_WIDTH)
+        self.section = widgets.RadioButtons(style=style, layout=FULL_WIDTH)
+        self.section.add_class("cs-sections")
         self.section_text = widgets.HTML(layout=FULL_WIDTH)
         self.box = TextBox(TEXT_LABEL)
         self.type = widgets.Dropdown(style=style)
@@ -88,7 +101,8 @@ class FeedbackView:
         note = "" if tr.code == "en" else f" {html.escape(tr(IN_ENGLISH))}"
         self.section_text.value = (
             f"<details class='cs-section'><summary dir='auto'>{html.escape(tr(READ))}{note}"
-            f"</summary>{text_html(version.text, 'en')}</details>"
+            f"</summary><div class='cs-text' dir='auto' lang='en'>{markdown_html(version.text)}"
+            "</div></details>"
         )
 
     def submit(self) -> None:

@@ -31,7 +31,13 @@ class Refused(Invalid):
 
 
 class Status:
-    """One message under a form; kept as a message id so a language switch re-translates it."""
+    """One message beside the control that caused it; kept as a message id so a language
+    switch re-translates it.
+
+    The page's script (`codesign.js`) makes every `.cs-status` a polite live region when
+    it first appears, empty: a screen reader then announces each message put into it,
+    which it would not do for a live region inserted together with its text.
+    """
 
     def __init__(self) -> None:
         self.widget = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -52,10 +58,8 @@ class Status:
         if not self.message:
             return
         self.text = tr(self.message, **self._values)
-        role = "alert" if self.kind == "error" else "status"
         self.widget.value = (
-            f'<p class="cs-msg cs-msg-{self.kind}" role="{role}" dir="auto">'
-            f"{html.escape(self.text)}</p>"
+            f'<p class="cs-msg cs-msg-{self.kind}" dir="auto">{html.escape(self.text)}</p>'
         )
 
 

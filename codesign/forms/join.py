@@ -67,8 +67,9 @@ class JoinView:
         self.ctx.go("consent")
 
     def join_from_link(self, query: str) -> None:
-        """Fill in and submit the code from a link, through the same checks as typing it."""
+        """Fill in and submit the code from a link, through the same checks as typing it
+        (unless this tab has already carried on as someone who joined)."""
         code = code_from_query(query)
-        if code:
+        if code and self.ctx.enrolment is None:
             self.code.value = code
             self.join_button.click()

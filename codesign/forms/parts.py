@@ -5,6 +5,7 @@ with its language) or through widgets that render values as text, never as HTML.
 """
 
 import html
+import re
 import uuid
 
 import ipywidgets as widgets
@@ -21,6 +22,58 @@ def text_html(text: str, language: str | None = None, css_class: str = "cs-text"
     """Participant or template text as safe HTML: escaped, direction set per text."""
     lang = f' lang="{html.escape(language)}"' if language else ""
     return f'<div class="{css_class}" dir="auto"{lang}>{html.escape(text)}</div>'
+
+
+HEADING = re.compile(r"(#{1,6})\s+(.+)")
+BULLET = re.compile(r"[-*]\s+(.*)")
+NUMBERED = re.compile(r"\d+[.)]\s+(.*)")
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])(.+?)(?<![\s*])\*(?![*\w])")
+
+
+def markdown_html(text: str, top: int = 3) -> str:
+    """The small Markdown our templates and toolkit drafts use, as safe HTML.
+
+    Headings (`#`…), `-`/`*` and numbered lists, `**bold**` and `*italic*`, paragraphs.
+    Everything is escaped first, so nothing a draft holds can become markup. The text's
+    highest heading becomes `<h{top}>` (it sits under the page's own headings); a line that
+    is only bold is a subheading one level below. Anything else reads as plain text:
+    a participant should never meet raw `##` or `**`.
+    """
+    blocks = [b.strip().splitlines() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    levels = [len(m.group(1)) for b in blocks if (m := HEADING.fullmatch(b[0].strip()))]
+    shift = top - min(levels, default=1)
+    sub = min(top + (1 if levels else 0), 6)
+    return "".join(_block([line.strip() for line in b], shift, sub) for b in blocks)
+
+
+def _block(lines: list[str], shift: int, sub: int) -> str:
+    if len(lines) == 1 and (m := HEADING.fullmatch(lines[0])):
+        level = min(len(m.group(1)) + shift, 6)
+        return f"<h{level}>{_inline(m.group(2).rstrip('#').strip())}</h{level}>"
+    if len(lines) == 1 and BOLD.fullmatch(lines[0]):
+        return f"<h{sub}>{html.escape(lines[0][2:-2])}</h{sub}>"
+    for marker, tag in ((BULLET, "ul"), (NUMBERED, "ol")):
+        if marker.match(lines[0]):
+            items = "".join(f"<li>{_inline(item)}</li>" for item in _items(lines, marker))
+            return f"<{tag}>{items}</{tag}>"
+    return f"<p>{_inline(' '.join(lines))}</p>"
+
+
+def _items(lines: list[str], marker: re.Pattern[str]) -> list[str]:
+    """List items; a line without a marker continues the item before it."""
+    items: list[str] = []
+    for line in lines:
+        m = marker.match(line)
+        if m or not items:
+            items.append(m.group(1) if m else line)
+        else:
+            items[-1] += " " + line
+    return items
+
+
+def _inline(text: str) -> str:
+    return ITALIC.sub(r"<em>\1</em>", BOLD.sub(r"<strong>\1</strong>", html.escape(text)))
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -95,10 +148,3 @@ class TextBox:
 def paragraph(text: str, css_class: str = "") -> str:
     css = f' class="{css_class}"' if css_class else ""
     return f'<p{css} dir="auto">{html.escape(text)}</p>'
-
-
-def close_tree(widget: widgets.Widget) -> None:
-    """Close a widget and its children, so replaced rows do not linger in the kernel."""
-    for child in getattr(widget, "children", ()):
-        close_tree(child)
-    widget.close()

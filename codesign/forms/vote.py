@@ -1,9 +1,14 @@
 """Voting when the facilitator opens it: agree / disagree / pass on one proposal at a time,
-or spending a budget of dots (with a cap per proposal). Results stay hidden until the
-facilitator reveals them.
+or spending a budget of dots (with a cap per proposal), as the current phase says (its
+prompt describes the same method). Results stay hidden until the facilitator reveals them.
+
+Every answer appears next to the control that caused it: each ballot item has its own
+status line (a live region, so screen readers announce it), which after each dot also
+says how many are left; a phone's screen never has to scroll to find out what happened.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import ipywidgets as widgets
@@ -14,7 +19,6 @@ from codesign.forms.i18n import N_
 from codesign.forms.parts import (
     FULL_WIDTH,
     button,
-    close_tree,
     heading,
     hidden,
     paragraph,
@@ -22,10 +26,10 @@ from codesign.forms.parts import (
 )
 from codesign.store.models import Contribution
 from codesign.store.models import Session as WorkshopSession
+from codesign.widgets.tree import close_tree
 from codesign.workshop import votes
 from codesign.workshop.sessions import current_phase
 
-AGREE_PHASES = frozenset({"agree"})
 ANSWERS = {1: N_("Agree"), -1: N_("Disagree"), 0: N_("Pass")}
 PROGRESS = N_("Proposal {number} of {total}")
 YOUR_ANSWER = N_("Your answer: {answer}")
@@ -43,6 +47,16 @@ RESULT_AGREE = N_("{agree} agree, {disagree} disagree, {passed} passed")
 NOT_YET = N_("Voting is not open right now. Please wait for the facilitator.")
 
 
+@dataclass
+class DotRow:
+    """One ballot item's dot controls, with the status line that answers them."""
+
+    add: widgets.Button
+    remove: widgets.Button
+    count: widgets.HTML
+    status: Status
+
+
 class VoteView:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -54,11 +68,11 @@ class VoteView:
         self.body = widgets.VBox(layout=FULL_WIDTH)
         self.results = widgets.HTML(layout=FULL_WIDTH)
         self.status = Status()
-        self.widget = widgets.VBox([self.header, self.body, self.status.widget, self.results])
+        self.widget = widgets.VBox([self.header, self.body, self.results])
 
     @property
     def agree_mode(self) -> bool:
-        return self.state is not None and self.state.current_phase in AGREE_PHASES
+        return self.state is not None and votes.method(self.state) == "agree"
 
     def enter(self, state: WorkshopSession) -> None:
         self.state = state
@@ -83,9 +97,9 @@ class VoteView:
         tr = self.ctx.tr
         old = list(self.body.children)
         if self.state is None or not self.state.voting_open:
-            self.body.children = [widgets.HTML(paragraph(tr(NOT_YET)))]
+            self.body.children = [widgets.HTML(paragraph(tr(NOT_YET))), self.status.widget]
         elif not self.ballot:
-            self.body.children = [widgets.HTML(paragraph(tr(NOTHING)))]
+            self.body.children = [widgets.HTML(paragraph(tr(NOTHING))), self.status.widget]
         elif self.agree_mode:
             self.body.children = self._agree_controls()
             self._show_proposal()
@@ -93,7 +107,8 @@ class VoteView:
             self.body.children = self._dot_controls()
             self._show_dots()
         for child in old:
-            close_tree(child)
+            if child is not self.status.widget:  # kept: every layout reuses it
+                close_tree(child)
         self.results.value = self._results_html()
 
     def _first_unanswered(self) -> int:
@@ -118,11 +133,14 @@ class VoteView:
         return [
             self.proposal,
             widgets.HBox(list(self.answers.values())).add_class("cs-actions"),
+            self.status.widget,
             widgets.HBox([self.previous, self.following]).add_class("cs-actions"),
         ]
 
-    def _on(self, control: widgets.Button, action: Callable[[], None]) -> None:
-        guarded(self.ctx, control, self.status, action, ignore_double_click=False)
+    def _on(
+        self, control: widgets.Button, action: Callable[[], None], status: Status | None = None
+    ) -> None:
+        guarded(self.ctx, control, status or self.status, action, ignore_double_click=False)
 
     def _show_proposal(self) -> None:
         tr = self.ctx.tr
@@ -159,33 +177,40 @@ class VoteView:
     def _dot_controls(self) -> list[widgets.Widget]:
         tr = self.ctx.tr
         self.left = widgets.HTML(layout=FULL_WIDTH)
-        self.dot_rows: dict[int, tuple[widgets.HTML, widgets.Button]] = {}
+        self.dot_rows: dict[int, DotRow] = {}
         rows: list[widgets.Widget] = [self.left]
         for item in self.ballot:
-            add, remove = button("primary"), button()
-            add.description, remove.description = tr(ADD), tr(REMOVE)
-            self._on(add, partial(self.dots, item, 1))
-            self._on(remove, partial(self.dots, item, -1))
-            count = widgets.HTML()
-            self.dot_rows[item.id] = (count, remove)
+            row = DotRow(button("primary"), button(), widgets.HTML(), Status())
+            row.add.description, row.remove.description = tr(ADD), tr(REMOVE)
+            self._on(row.add, partial(self.dots, item, 1), row.status)
+            self._on(row.remove, partial(self.dots, item, -1), row.status)
+            self.dot_rows[item.id] = row
             text = widgets.HTML(text_html(item.text, item.language), layout=FULL_WIDTH)
-            actions = widgets.HBox([add, remove]).add_class("cs-actions")
-            rows.append(widgets.VBox([text, count, actions]).add_class("cs-item"))
+            actions = widgets.HBox([row.add, row.remove]).add_class("cs-actions")
+            rows.append(
+                widgets.VBox([text, row.count, actions, row.status.widget]).add_class("cs-item")
+            )
         return rows
 
-    def _show_dots(self) -> None:
+    def _left(self) -> dict[str, int]:
+        """The values of `DOTS_LEFT`: dots left, the budget and the cap per item."""
         assert self.state is not None
+        budget = self.state.dot_budget
+        return {"left": budget - self._spent(), "budget": budget, "cap": self.state.dot_cap}
+
+    def _show_dots(self) -> None:
         tr = self.ctx.tr
-        budget, cap = self.state.dot_budget, self.state.dot_cap
-        left = budget - self._spent()
-        self.left.value = paragraph(tr(DOTS_LEFT, left=left, budget=budget, cap=cap), "cs-note")
-        for cid, (count, remove) in self.dot_rows.items():
+        self.left.value = paragraph(tr(DOTS_LEFT, **self._left()), "cs-note")
+        for cid, row in self.dot_rows.items():
             dots = self.mine.get((cid, "dot"), 0)
-            count.value = paragraph(tr(DOTS_ON, dots=dots), "cs-dots")
-            hidden(remove, dots == 0)
+            row.count.value = paragraph(tr(DOTS_ON, dots=dots), "cs-dots")
+            hidden(row.remove, dots == 0)
 
     def dots(self, item: Contribution, change: int) -> None:
+        """Add or take back a dot; the answer (or the refusal) shows in this item's row."""
         assert self.state is not None
+        for row in self.dot_rows.values():
+            row.status.clear()
         now = self.mine.get((item.id, "dot"), 0)
         wanted = max(0, now + change)
         if wanted > self.state.dot_cap:
@@ -195,8 +220,8 @@ class VoteView:
         votes.place_dots(self.ctx.session_id, self.ctx.participant_id, item.id, wanted,
                          actor=self.ctx.actor, url=self.ctx.url)  # fmt: skip
         self.mine[(item.id, "dot")] = wanted
-        self.status.clear()
         self._show_dots()
+        self.dot_rows[item.id].status.show(self.ctx.tr, DOTS_LEFT, "ok", **self._left())
 
     def _results_html(self) -> str:
         if self.state is None or not self.state.results_revealed:

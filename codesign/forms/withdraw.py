@@ -67,6 +67,7 @@ class WithdrawView:
 
         erasure.erase_by_withdrawal_code(self.code.value, self.ctx.url)
         self.ctx.enrolment = None
+        self.ctx.remember()
         self.code.value = ""
         hidden(self.form, True)
         self.status.show(self.ctx.tr, DONE)

@@ -134,3 +134,13 @@ def new_withdrawal_code() -> str:
 
 def withdrawal_hash(code: str) -> str:
     return hashlib.sha256(normalise_join_code(code).encode()).hexdigest()
+
+
+def new_resume_token() -> str:
+    """A secret the participant's browser tab keeps (never typed), so a reload or a second
+    tab carries on as the same person; 192 random bits."""
+    return secrets.token_urlsafe(24)
+
+
+def resume_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -15,8 +15,14 @@ from sqlalchemy.orm import Session
 from codesign import store
 from codesign.access import ADMIN, Actor, Role
 from codesign.errors import ConsentMissing, Invalid, NotFound
-from codesign.people.codes import new_pseudonym, new_withdrawal_code, withdrawal_hash
-from codesign.store import events
+from codesign.people.codes import (
+    new_pseudonym,
+    new_resume_token,
+    new_withdrawal_code,
+    resume_hash,
+    withdrawal_hash,
+)
+from codesign.store import Store, events
 from codesign.store.models import Consent, Participant
 
 ROLES = (
@@ -32,10 +38,14 @@ ENROL_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class Enrolment:
+    """Who a form's participant is. The withdrawal code is known only in the visit that
+    enrolled them (only its hash is kept); the resume token lets their tabs carry on."""
+
     participant_id: int
     group_id: int
     pseudonym: str
     withdrawal_code: str
+    resume_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ def add(
     source: str = "form",
     provenance: str | None = None,
     withdrawal_code: str | None = None,
+    resume_token: str | None = None,
 ) -> Participant:
     """Add a participant and their consent inside the caller's transaction."""
     if not consent.contribute:
@@ -86,6 +97,7 @@ def add(
         organisation_type=organisation_type,
         language=language,
         withdrawal_hash=withdrawal_hash(withdrawal_code) if withdrawal_code else None,
+        resume_hash=resume_hash(resume_token) if resume_token else None,
     )
     db.add(p)
     db.flush()
@@ -112,8 +124,9 @@ def enrol(
     language: str = "en",
     url: str | None = None,
 ) -> Enrolment:
-    """Join a group from the participant form, after consent; returns the withdrawal code."""
-    code = new_withdrawal_code()
+    """Join a group from the participant form, after consent; returns the withdrawal code
+    and the token the participant's browser tab keeps to resume."""
+    code, token = new_withdrawal_code(), new_resume_token()
 
     def apply(db: Session) -> Participant:
         self_actor = Actor(Role.PARTICIPANT, frozenset({group_id}), name="new")
@@ -125,18 +138,34 @@ def enrol(
             role=role,
             language=language,
             withdrawal_code=code,
+            resume_token=token,
         )
 
     for attempt in range(ENROL_ATTEMPTS):
         try:
             p = store.write(apply, url)
-            return Enrolment(p.id, group_id, p.pseudonym, code)
+            return Enrolment(p.id, group_id, p.pseudonym, code, token)
         except IntegrityError:
             # Two people drew the same pseudonym at the same moment (PostgreSQL does not
             # serialise writers as SQLite does): draw again.
             if attempt == ENROL_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def resume(store: Store, token: str, group_id: int) -> Enrolment:
+    """The participant whose browser tab holds `token`, if they belong to `group_id`.
+
+    A reload or a second tab then carries on as the same person (same pseudonym, their
+    own contributions editable) instead of consenting again as someone new. The token
+    is never shown or typed; the form keeps it in the tab's session storage, which
+    "Exit this page" clears.
+    """
+    with store.reading() as db:
+        p = db.scalar(select(Participant).where(Participant.resume_hash == resume_hash(token)))
+    if p is None or p.group_id != group_id:
+        raise NotFound("We could not find you in this session. Please join again.")
+    return Enrolment(p.id, p.group_id, p.pseudonym, "", token)
 
 
 def find_or_import(

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Column, Connection, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateColumn, CreateIndex
 
 from codesign import store
 from codesign.store.events import GENESIS
@@ -47,9 +48,49 @@ def _theme_tables(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=tables)
 
 
+RESUME_INDEX = "ix_participants_resume_hash"
+
+
+def _add_column(conn: Connection, column: Column[object]) -> bool:
+    """Add a model's column to its table unless it is there (a fresh database has it from
+    migration 1, which builds today's tables); True when it was added."""
+    table = column.table.name
+    if column.name in {c["name"] for c in inspect(conn).get_columns(table)}:
+        return False
+    conn.exec_driver_sql(
+        f"ALTER TABLE {table} ADD COLUMN {CreateColumn(column).compile(dialect=conn.dialect)}"
+    )
+    return True
+
+
+def _workshop_day(conn: Connection) -> None:
+    """Vote method per phase, the facilitator's ballot, and the participant's resume token.
+
+    Existing rows keep their meaning: a vote phase asks what its prompt said (agree /
+    disagree / pass when the prompt mentions agreeing, else dots), and proposals stay
+    on the ballot as they always were.
+    """
+    tables = Base.metadata.tables
+    if _add_column(conn, tables["phases"].c.vote):
+        conn.execute(
+            text(
+                "UPDATE phases SET vote = CASE WHEN lower(prompt) LIKE '%agree%' "
+                "THEN 'agree' ELSE 'dots' END WHERE kind = 'vote'"
+            )
+        )
+    if _add_column(conn, tables["contributions"].c.on_ballot):
+        conn.execute(
+            text("UPDATE contributions SET on_ballot = :yes WHERE kind = 'proposal'"), {"yes": True}
+        )
+    if _add_column(conn, tables["participants"].c.resume_hash):
+        (index,) = (i for i in tables["participants"].indexes if i.name == RESUME_INDEX)
+        conn.execute(CreateIndex(index))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
     (2, "theme tables and their chosen quotes", _theme_tables),
+    (3, "vote method per phase, ballot choice, resume token", _workshop_day),
 ]
 
 

@@ -15,10 +15,12 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -79,13 +81,17 @@ class Phase(Base):
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     prompt: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[bool] = mapped_column(Boolean, default=False)
+    vote: Mapped[str | None] = mapped_column(String(10))  # agree | dots, on vote phases only
 
 
 class Participant(Base):
     """A pseudonymous member of one group. `ref` is an imported source's own id."""
 
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("group_id", "pseudonym"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "pseudonym"),
+        Index("ix_participants_resume_hash", "resume_hash", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(80))
@@ -94,6 +100,7 @@ class Participant(Base):
     organisation_type: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(12), default="en")
     withdrawal_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    resume_hash: Mapped[str | None] = mapped_column(String(64))  # a form tab's token, hashed
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     group: Mapped[Group] = relationship()
 
@@ -129,6 +136,7 @@ class Contribution(Base):
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(12), default="en")
     status: Mapped[str] = mapped_column(String(20), default="visible")
+    on_ballot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id"))
     entered_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session
 from codesign import store, templates
 from codesign.access import Actor
 from codesign.errors import Conflict, Invalid, NotFound
-from codesign.methods import clustering
-from codesign.store import events
+from codesign.store import Store, events
 from codesign.store.models import Component, ComponentMember, Contribution
 from codesign.store.models import Session as WorkshopSession
 
@@ -93,20 +92,36 @@ def listing(
     """A session's components in creation order; `shared=True` leaves out unreviewed flags."""
     with store.reading(url) as db:
         actor.require(actor.can_read(_group_of(db, session_id)), "see this session's components")
-        found = list(
-            db.scalars(
-                select(Component).where(Component.session_id == session_id).order_by(Component.id)
-            )
+        return _views(db, session_id, shared)
+
+
+def for_room(store: Store, session_id: int, *, actor: Actor) -> list[ComponentView]:
+    """The components as the room sees them on the projector, for anyone in the group.
+
+    A participant's phone shows the same groups in the grouping phase, so its prompt
+    ("Is anything missing or in the wrong group?") makes sense without the projector:
+    visible, reviewed contributions only, as on the wall.
+    """
+    with store.reading() as db:
+        actor.require(actor.in_group(_group_of(db, session_id)), "see this session's groups")
+        return _views(db, session_id, shared=True)
+
+
+def _views(db: Session, session_id: int, shared: bool) -> list[ComponentView]:
+    found = list(
+        db.scalars(
+            select(Component).where(Component.session_id == session_id).order_by(Component.id)
         )
-        rows = db.execute(
-            select(ComponentMember.component_id, ComponentMember.pinned, Contribution)
-            .join(Contribution, Contribution.id == ComponentMember.contribution_id)
-            .where(
-                ComponentMember.component_id.in_([c.id for c in found]),
-                Contribution.status == "visible",
-            )
-            .order_by(Contribution.id)
-        ).all()
+    )
+    rows = db.execute(
+        select(ComponentMember.component_id, ComponentMember.pinned, Contribution)
+        .join(Contribution, Contribution.id == ComponentMember.contribution_id)
+        .where(
+            ComponentMember.component_id.in_([c.id for c in found]),
+            Contribution.status == "visible",
+        )
+        .order_by(Contribution.id)
+    ).all()
     members: dict[int, list[Member]] = {c.id: [] for c in found}
     for component_id, pinned, c in rows:
         if not (shared and c.needs_review):
@@ -195,6 +210,10 @@ def _unique_names(seeds: list[_Seed]) -> list[str]:
 
 def _plan(free: list[tuple[int, str]], seeds: list[_Seed], k: int | None) -> _Plan:
     """Run the clustering (outside any transaction: it is the slow part) and map its result."""
+    # Imported here: scikit-learn costs every participant's kernel ~100 MB and seconds to
+    # load, and phones read components (`for_room`) without ever clustering.
+    from codesign.methods import clustering
+
     names = _unique_names(seeds)
     by_name = dict(zip(names, seeds, strict=True))
     suggested = clustering.suggest_components(

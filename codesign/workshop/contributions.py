@@ -26,6 +26,8 @@ from codesign.store.models import Consent, Contribution, Participant, Revision
 from codesign.store.models import Session as WorkshopSession
 
 KINDS = ("idea", "proposal", "concern", "question")
+BALLOT_KINDS = frozenset({"proposal"})
+"""Kinds that go on the ballot when written; the facilitator puts any others there."""
 STATUSES = ("visible", "hidden", "merged")
 MAX_CHARS = 2000
 
@@ -138,6 +140,7 @@ def add(db: Session, actor: Actor, draft: Draft) -> Contribution:
         kind=draft.kind,
         text=draft.text,
         language=draft.language,
+        on_ballot=draft.kind in BALLOT_KINDS,
         entered_by_facilitator=actor.role is not Role.PARTICIPANT
         if on_behalf is None
         else on_behalf,

@@ -43,6 +43,7 @@ class FeedItem:
     flags: tuple[str, ...]
     entered_by_facilitator: bool
     created_at: datetime
+    on_ballot: bool
 
     @property
     def shareable(self) -> bool:
@@ -60,7 +61,7 @@ class Count:
 def _item(c: Contribution, pseudonym: str | None) -> FeedItem:
     return FeedItem(
         c.id, pseudonym, c.text, c.kind, c.language, c.status, c.needs_review,
-        tuple(c.flags or ()), c.entered_by_facilitator, c.created_at,
+        tuple(c.flags or ()), c.entered_by_facilitator, c.created_at, c.on_ballot,
     )  # fmt: skip
 
 

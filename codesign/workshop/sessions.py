@@ -14,8 +14,8 @@ from codesign.access import ADMIN, Actor
 from codesign.errors import Closed, Invalid, NotFound
 from codesign.people import groups
 from codesign.people.codes import display_join_code, new_join_code, normalise_join_code
-from codesign.store import events
-from codesign.store.models import Phase
+from codesign.store import Store, events
+from codesign.store.models import Event, Phase
 from codesign.store.models import Session as WorkshopSession
 
 DEFAULT_TEMPLATE = "programme-components"
@@ -63,6 +63,7 @@ def add_phases(s: WorkshopSession, template: str | None) -> None:
                 minutes=phase.minutes,
                 prompt=phase.prompt,
                 rating=phase.rating,
+                vote=phase.vote,
             )
         )
     s.current_phase = plan.phases[0].key if plan.phases else None
@@ -76,10 +77,11 @@ def _create(
     template: str | None,
     held_on: date | None,
     synthetic: bool,
+    new_group: bool,
 ) -> SessionInfo:
     if not title.strip():
         raise Invalid("A session needs a title.")
-    group = groups.find_or_create(db, group_name)
+    group = groups.resolve(db, group_name, create=new_group)
     actor.require(actor.can_moderate(group.id), "create sessions for this group")
     for _ in range(20):
         code = new_join_code()
@@ -107,16 +109,24 @@ def create(
     template: str | None = DEFAULT_TEMPLATE,
     held_on: date | None = None,
     synthetic: bool = False,
+    new_group: bool = False,
     actor: Actor = ADMIN,
     url: str | None = None,
 ) -> SessionInfo:
-    """Create a session (and its group if new) with a fresh join code and the template's agenda."""
+    """Create a session with a fresh join code and the template's agenda.
+
+    The group must exist (`groups.UnknownGroup`, with the closest name, if not) unless
+    `new_group` asks for a new one.
+    """
     if template is not None:
         templates.session_plan(template)  # fail before writing if the template is missing
     for _ in range(5):
         try:
             return store.write(
-                lambda db: _create(db, actor, group, title, template, held_on, synthetic), url
+                lambda db: _create(
+                    db, actor, group, title, template, held_on, synthetic, new_group
+                ),
+                url,
             )
         except IntegrityError:
             continue  # a join code collided with a concurrent creation: draw again
@@ -180,42 +190,103 @@ def current_phase(s: WorkshopSession) -> Phase | None:
     return next((p for p in s.phases if p.key == s.current_phase), None)
 
 
+SESSION_CLOSED = "This session is closed, and a closed session cannot be reopened."
+NOT_A_VOTE = "This phase is not a vote: choose a vote phase and open it first."
+
+
+def _changes_for(s: WorkshopSession, changes: dict[str, object]) -> dict[str, object]:
+    """Check a facilitator's control against the session as it is; what would really change.
+
+    A closed session refuses everything (closing is final, so "Open voting" afterwards must
+    say so, not pretend); voting opens only in a vote phase, so the phones ask what the
+    phase's prompt says; moving to a phase that is not a vote closes voting.
+    """
+    if s.closed:
+        raise Closed(SESSION_CLOSED)
+    if "current_phase" in changes:
+        phase = next((p for p in s.phases if p.key == changes["current_phase"]), None)
+        if phase is None:
+            raise Invalid("That phase is not on this session's agenda.")
+        if phase.kind != "vote":
+            changes = {**changes, "voting_open": False}
+    phase_key = changes.get("current_phase", s.current_phase)
+    if changes.get("voting_open") is True and not any(
+        p.key == phase_key and p.kind == "vote" for p in s.phases
+    ):
+        raise Invalid(NOT_A_VOTE)
+    return {name: value for name, value in changes.items() if getattr(s, name) != value}
+
+
 def _control(
     session_id: int, actor: Actor, action: str, url: str | None, **changes: object
-) -> None:
-    def apply(db: Session) -> None:
-        s = db.get(WorkshopSession, session_id)
+) -> bool:
+    """Apply a facilitator's control; False (and no event) when nothing would change."""
+
+    def apply(db: Session) -> bool:
+        s = db.get(WorkshopSession, session_id, options=[selectinload(WorkshopSession.phases)])
         if s is None:
             raise NotFound("That session no longer exists.")
         actor.require(actor.can_moderate(s.group_id), "run this session")
-        if "current_phase" in changes and changes["current_phase"] not in {p.key for p in s.phases}:
-            raise Invalid("That phase is not on this session's agenda.")
-        for name, value in changes.items():
+        real = _changes_for(s, changes)
+        if not real:
+            return False
+        for name, value in real.items():
             setattr(s, name, value)
         events.record(db, actor, action, "session", s.id, group_id=s.group_id, session_id=s.id)
+        return True
 
-    store.write(apply, url)
+    return bool(store.write(apply, url))
 
 
 def set_phase(
     session_id: int, phase_key: str, actor: Actor = ADMIN, url: str | None = None
-) -> None:
-    """Move the session to a phase and open it for contributions."""
-    _control(session_id, actor, "phase", url, current_phase=phase_key, phase_open=True)
+) -> bool:
+    """Move the session to a phase and open it for contributions (closing voting unless
+    the phase is a vote); False when that phase was already the open one."""
+    return _control(session_id, actor, "phase", url, current_phase=phase_key, phase_open=True)
 
 
-def close_phase(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
+def close_phase(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
     """Close the current phase: participants can no longer edit or withdraw what they wrote."""
-    _control(session_id, actor, "close_phase", url, phase_open=False)
+    return _control(session_id, actor, "close_phase", url, phase_open=False)
 
 
-def set_voting(session_id: int, open_: bool, actor: Actor = ADMIN, url: str | None = None) -> None:
-    _control(session_id, actor, "voting", url, voting_open=open_)
+def set_voting(session_id: int, open_: bool, actor: Actor = ADMIN, url: str | None = None) -> bool:
+    """Open or close voting; it opens only in a vote phase, which decides how people vote."""
+    return _control(session_id, actor, "voting", url, voting_open=open_)
 
 
-def reveal_results(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
-    _control(session_id, actor, "reveal", url, results_revealed=True)
+def reveal_results(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
+    return _control(session_id, actor, "reveal", url, results_revealed=True)
 
 
-def close(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> None:
-    _control(session_id, actor, "close", url, closed=True, phase_open=False, voting_open=False)
+def close(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
+    """Close the session for good: no more contributions, votes or phase changes."""
+    return _control(
+        session_id, actor, "close", url, closed=True, phase_open=False, voting_open=False
+    )
+
+
+def present(store: Store, session_id: int, *, actor: Actor) -> None:
+    """Put a session on the projector: the projector's own link (printed by `codesign
+    serve`) shows whichever session a facilitator chose last, so it is set up once."""
+
+    def apply(db: Session) -> None:
+        s = db.get(WorkshopSession, session_id)
+        if s is None:
+            raise NotFound("That session no longer exists.")
+        actor.require(actor.can_moderate(s.group_id), "show this session on the projector")
+        events.record(db, actor, "present", "session", s.id, group_id=s.group_id, session_id=s.id)
+
+    store.write(apply)
+
+
+def presented(store: Store) -> int | None:
+    """The session a facilitator last put on the projector, if any."""
+    with store.reading() as db:
+        return db.scalar(
+            select(Event.session_id)
+            .where(Event.action == "present")
+            .order_by(Event.id.desc())
+            .limit(1)
+        )

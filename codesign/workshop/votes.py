@@ -6,6 +6,7 @@ only facilitators (and, once revealed, participants) see.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -14,19 +15,30 @@ from sqlalchemy.orm import Session
 from codesign import store
 from codesign.access import ADMIN, Actor
 from codesign.errors import Closed, Invalid, NotFound
-from codesign.store import events
+from codesign.store import Store, events
 from codesign.store.models import Contribution, Vote
 from codesign.store.models import Session as WorkshopSession
 
 AGREE_VALUES = {1: "agree", -1: "disagree", 0: "pass"}
+BALLOT_FROZEN = "Close voting before changing the ballot, so everyone votes on the same list."
 
 
-def _voting_session(db: Session, session_id: int, actor: Actor) -> WorkshopSession:
+def method(s: WorkshopSession) -> str | None:
+    """How the session votes right now: its current phase's method while voting is open."""
+    phase = next((p for p in s.phases if p.key == s.current_phase), None)
+    if s.closed or not s.voting_open or phase is None:
+        return None
+    return phase.vote
+
+
+def _voting_session(db: Session, session_id: int, actor: Actor, kind: str) -> WorkshopSession:
+    """The session, if it is taking this kind of vote now: a vote of the other kind (say,
+    an Agree pressed just as the facilitator moved on to dots) is refused, not stored."""
     s = db.get(WorkshopSession, session_id)
     if s is None:
         raise NotFound("That session no longer exists.")
     actor.require(actor.can_contribute(s.group_id), "vote in this session")
-    if s.closed or not s.voting_open:
+    if method(s) != kind:
         raise Closed("Voting is not open right now.")
     return s
 
@@ -36,7 +48,7 @@ def _target(db: Session, s: WorkshopSession, contribution_id: int) -> Contributi
     target_group = db.scalar(
         select(WorkshopSession.group_id).where(WorkshopSession.id == (c.session_id if c else -1))
     )
-    if c is None or target_group != s.group_id or c.status != "visible":
+    if c is None or target_group != s.group_id or c.status != "visible" or not c.on_ballot:
         raise NotFound("That proposal is no longer available to vote on.")
     return c
 
@@ -72,7 +84,7 @@ def place_dots(
     """Set how many dots a participant gives one item (0 takes them back)."""
 
     def apply(db: Session) -> None:
-        s = _voting_session(db, session_id, actor)
+        s = _voting_session(db, session_id, actor, "dots")
         _target(db, s, contribution_id)
         if not 0 <= dots <= s.dot_cap:
             raise Invalid(f"You can give each item at most {s.dot_cap} dots.")
@@ -100,7 +112,7 @@ def agree(
         raise Invalid("Please choose agree, disagree or pass.")
 
     def apply(db: Session) -> None:
-        s = _voting_session(db, session_id, actor)
+        s = _voting_session(db, session_id, actor, "agree")
         _target(db, s, contribution_id)
         _replace(db, actor, s, participant_id, contribution_id, "agree", value)
 
@@ -162,11 +174,28 @@ def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> li
         return sorted(result, key=lambda t: (-t.dots, -t.agree, t.contribution_id))
 
 
-def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
-    """What a session votes on: its group's visible, reviewed proposals up to this session.
+def turnout(store: Store, session_id: int, *, actor: Actor) -> int:
+    """How many people have voted in the session so far: the room sees it grow, never
+    who voted or how."""
+    with store.reading() as db:
+        s = _session(db, session_id)
+        actor.require(actor.can_read(s.group_id), "see who has voted")
+        return int(
+            db.scalar(
+                select(func.count(func.distinct(Vote.participant_id))).where(
+                    Vote.session_id == session_id
+                )
+            )
+            or 0
+        )
 
-    A prioritising session votes on the proposals gathered in the group's earlier sessions,
-    so the ballot spans the group rather than one session; flagged items wait for review.
+
+def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
+    """What a session votes on: its group's visible, reviewed ballot items up to this session.
+
+    Proposals go on the ballot when written and the facilitator adds or removes any
+    contribution (`set_ballot`). A prioritising session votes on what the group's earlier
+    sessions gathered, so the ballot spans the group; flagged items wait for review.
     """
     with store.reading(url) as db:
         s = _session(db, session_id)
@@ -179,10 +208,53 @@ def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> 
                 select(Contribution)
                 .where(
                     Contribution.session_id.in_(group_sessions),
-                    Contribution.kind == "proposal",
+                    Contribution.on_ballot.is_(True),
                     Contribution.status == "visible",
                     Contribution.needs_review.is_(False),
                 )
                 .order_by(Contribution.id)
             )
         )
+
+
+def set_ballot(
+    store: Store, contribution_ids: Sequence[int], on_ballot: bool, *, actor: Actor
+) -> int:
+    """Put contributions on the ballot or take them off; returns how many really changed.
+
+    What the room votes on is the facilitator's decision, whatever kind the writer chose
+    (most people leave "idea", the default). The ballot is fixed while any of the group's
+    sessions is voting, so everyone votes on the same list.
+    """
+
+    def apply(db: Session) -> int:
+        changed = 0
+        for cid in contribution_ids:
+            c = db.get(Contribution, cid)
+            if c is None:
+                raise NotFound("That contribution is no longer there.")
+            group_id = _session(db, c.session_id).group_id
+            actor.require(actor.can_moderate(group_id), "change the ballot")
+            if _group_voting(db, group_id):
+                raise Closed(BALLOT_FROZEN)
+            if c.on_ballot != on_ballot:
+                c.on_ballot = on_ballot
+                events.record(db, actor, "ballot", "contribution", c.id, group_id=group_id,
+                              session_id=c.session_id)  # fmt: skip
+                changed += 1
+        return changed
+
+    return int(store.write(apply))
+
+
+def _group_voting(db: Session, group_id: int) -> bool:
+    return (
+        db.scalar(
+            select(WorkshopSession.id).where(
+                WorkshopSession.group_id == group_id,
+                WorkshopSession.voting_open.is_(True),
+                WorkshopSession.closed.is_(False),
+            )
+        )
+        is not None
+    )
