@@ -7,12 +7,14 @@ import click
 
 from codesign.access import ADMIN
 from codesign.analysis import results
+from codesign.analysis.opinions import OpinionGroup
 from codesign.cli.common import db_option, emit_json, friendly
 from codesign.intake import polis_import
 from codesign.workshop import components, sessions
 
 session_option = click.option("--session", "code", required=True, help="The session's join code.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+TOP = 5
 
 
 @click.command()
@@ -60,17 +62,21 @@ def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> N
 @db_option
 @friendly
 def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
-    """Opinion groups from vote patterns (PCA + k-means, as Pol.is): exploratory only."""
+    """Opinion groups from vote patterns, by Pol.is's method: who, why that many, what each
+    group stands for."""
     info = sessions.by_code(code, db)
-    found = results.opinion_groups_for(info.id, ADMIN, db)
+    found = results.results(info.id, ADMIN, db)
+    o = found.opinions
     if as_json:
-        groups = [{"participants": [{"ref": ref} for ref in g.participants]} for g in found]
-        emit_json({"groups": groups})
+        groups = [
+            {"participants": [{"ref": ref} for ref in g.participants], **found.group_json(g)}
+            for g in o.groups
+        ]
+        emit_json({**results.opinions_json(o), "groups": groups})
         return
-    for n, group in enumerate(found, 1):
-        click.echo(
-            f"Opinion group {n} ({len(group.participants)}): {', '.join(group.participants)}"
-        )
+    click.echo(o.k_reason)
+    for group in o.groups:
+        _echo_group(found, group, ": " + ", ".join(group.participants))
 
 
 @click.command("results")
@@ -79,7 +85,8 @@ def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
 @db_option
 @friendly
 def show_results(code: str, as_json: bool, db: str | None) -> None:
-    """Dot totals and agree / disagree / pass per proposal and component, by declared group."""
+    """Dot totals, agree / disagree / pass, consensus and divisive proposals, by declared group
+    (or by opinion group when nobody declared one), and each opinion group's statements."""
     info = sessions.by_code(code, db)
     found = results.results(info.id, ADMIN, db)
     if as_json:
@@ -90,7 +97,7 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
         o = p.overall
         click.echo(f"{p.dots:>4} {o.agree:>5} {o.disagree:>6} {o.passed:>4}  {p.text[:70]}")
     for title, chosen in (("Consensus", found.consensus), ("Divisive", found.divisive)):
-        click.echo(f"\n{title} (across {', '.join(found.groups) or 'no declared groups'}):")
+        click.echo(f"\n{title} (across the {found.judged_by}: {', '.join(found.groups)}):")
         for p in chosen:
             click.echo(f"  {p.verdict}: {p.text[:80]}")
     if found.components:
@@ -98,3 +105,21 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
         for comp in found.components:
             o = comp.overall
             click.echo(f"{comp.dots:>4} {o.agree:>5} {o.disagree:>6} {o.passed:>4}  {comp.label}")
+    click.echo(f"\nOpinion groups. {found.opinions.k_reason}")
+    for group in found.opinions.groups:
+        _echo_group(found, group, "")
+    for title, keys in (
+        ("consensus", found.opinions.consensus),
+        ("divisive", found.opinions.divisive),
+    ):
+        click.echo(f"\nAcross the opinion groups, {title} ({len(keys)}):")
+        for key in keys[:TOP]:
+            click.echo(f"  {found.proposal(key).text[:90]}")
+
+
+def _echo_group(found: results.Results, group: OpinionGroup, members: str) -> None:
+    """A group's heading and its representative statements, with Pol.is's figures."""
+    click.echo(f"\n{group.name.capitalize()} ({len(group.participants)}){members}")
+    for r in group.representative:
+        share = f"{r.n_success}/{r.n_trials} {r.repful_for}"
+        click.echo(f"  {share:<16} {found.proposal(r.statement).text[:80]}")

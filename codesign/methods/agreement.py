@@ -6,7 +6,8 @@ Follows Pol.is (math/src/polismath/math/repness.clj, stats.clj and docs/pca.md):
 - agree probability with a uniform prior, pa = (A + 1) / (S + 2), likewise pd;
 - Pol.is's one-proportion test z = 2·sqrt(S + 1)·((A + 1)/(S + 1) − ½), called
   significant at 90 % (one-sided) above 1.2816;
-- "group-aware consensus" = the product over groups of pa.
+- "group-aware consensus" = the product over every group of pa, a group that has not
+  voted on the statement counting ½ (conversation.clj, `group-aware-consensus`).
 
 Co-design groups are small (8–25 people), so every figure carries its n and a
 group with fewer than `min_votes` votes on a statement is reported but not
@@ -75,6 +76,11 @@ class Tally:
             self.agree + (value == 1), self.disagree + (value == -1), self.passed + (value == 0)
         )
 
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.agree + other.agree, self.disagree + other.disagree, self.passed + other.passed
+        )
+
 
 @dataclass(frozen=True)
 class StatementStats:
@@ -131,15 +137,16 @@ def statement_stats(
         if participant in groups:
             group = groups[participant]
             by_group[statement][group] = by_group[statement][group].add(value)
+    names = sorted(set(groups.values()))
     stats = [
-        _judge(statement, tally, dict(by_group[statement]), min_votes)
+        _judge(statement, tally, dict(by_group[statement]), names, min_votes)
         for statement, tally in overall.items()
     ]
     return sorted(stats, key=lambda s: (-(s.group_consensus or 0.0), s.statement))
 
 
 def _judge(
-    statement: str, overall: Tally, groups: dict[str, Tally], min_votes: int
+    statement: str, overall: Tally, groups: dict[str, Tally], names: list[str], min_votes: int
 ) -> StatementStats:
     judged = sorted(g for g, tally in groups.items() if tally.seen >= min_votes)
     tallies = [groups[g] for g in judged]
@@ -149,7 +156,7 @@ def _judge(
         groups=dict(sorted(groups.items())),
         judged=judged,
         verdict=_verdict(tallies),
-        group_consensus=math.prod(t.p_agree for t in tallies) if tallies else None,
+        group_consensus=math.prod(groups.get(n, Tally()).p_agree for n in names) if names else None,
         spread=max(t.p_agree for t in tallies) - min(t.p_agree for t in tallies)
         if tallies
         else None,
