@@ -7,10 +7,11 @@ import pytest
 
 from codesign.methods.opinion_groups import (
     K_BUFFER,
+    Cast,
     KChoice,
-    Membership,
     as_mapping,
     extremity,
+    joined,
     opinion_groups,
     opinion_map,
     pca,
@@ -59,32 +60,37 @@ def test_the_seven_vote_rule_uses_every_statement_when_there_are_fewer() -> None
     assert opinion_map(votes, min_votes=7).unclustered == ["partial"]
 
 
+def members(votes, min_votes: int = 7) -> set[str]:
+    matrix = vote_matrix(votes)
+    when = joined(Cast.of(votes, matrix), min_votes)
+    return {matrix.participants[i] for i in np.flatnonzero(when < len(votes))}
+
+
 def test_the_first_fifteen_voters_are_in_whatever_they_voted() -> None:
-    membership = Membership()
-    for statement in range(7):
-        membership.add("keen", f"s{statement}")
-    for person in range(20):
-        membership.add(f"p{person:02d}", "s0")
-    assert membership.members == {"keen", *(f"p{p:02d}" for p in range(14))}
+    votes = [("keen", f"s{s}", 1) for s in range(7)]
+    votes += [(f"p{person:02d}", "s0", 1) for person in range(20)]
+    assert members(votes) == {"keen", *(f"p{p:02d}" for p in range(14))}
+
+
+def test_seven_votes_let_a_later_voter_in() -> None:
+    votes = [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(10)]
+    votes += [("late", f"s{s}", -1) for s in range(7)]
+    assert "late" in members(votes)
+    assert "late" not in members(votes[:-1])
 
 
 def test_once_in_always_in() -> None:
     """Voting on the only statement there is qualifies you; more statements do not undo it."""
-    membership = Membership()
-    membership.add("early", "s0")
-    for person in range(20):
-        for statement in range(7):
-            membership.add(f"p{person:02d}", f"s{statement}")
-    assert "early" in membership.members
-    assert len(membership.members) == 21
+    votes = [("early", "s0", 1)]
+    votes += [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(7)]
+    assert members(votes) == {"early", *(f"p{p:02d}" for p in range(20))}
 
 
 def test_a_changed_vote_is_not_a_second_vote() -> None:
-    membership = Membership(min_votes=2)
-    for _ in range(3):
-        membership.add("fickle", "s0")
-    membership.add("other", "s1")
-    assert membership.counts == {"fickle": 1, "other": 1}
+    votes = [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(7)]
+    votes += [("fickle", "s0", v) for v in (1, -1, 0, 1, -1, 0, 1)]
+    assert "fickle" not in members(votes)
+    assert "fickle" in members([*votes, *(("fickle", f"s{s}", 1) for s in range(1, 7))])
 
 
 def test_identical_voters_form_one_group() -> None:

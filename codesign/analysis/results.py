@@ -181,22 +181,23 @@ def _votes(db: Session, session_id: int) -> _Votes:
         .where(Vote.session_id == session_id)
         .order_by(Vote.created_at, Vote.id)
     ).all()
-    kept = _kept(db, {row.contribution_id for row in rows})
+    kept = _kept(db, {cid for _, cid, _, _ in rows})
+    counts_for = {cid: c.id for cid, c in kept.items()}  # plain ints: read once per vote below
     dots: dict[int, int] = defaultdict(int)
     winners: dict[tuple[int, int], tuple[bool, int]] = {}  # → (a direct vote, position cast)
     unseen: list[tuple[int, tuple[str, str, int]]] = []  # votes on proposals the room could not see
     for position, (pid, cid, kind, value) in enumerate(rows):
-        target = kept.get(cid)
+        target = counts_for.get(cid)
         if kind == "dot":
             if target is not None:
-                dots[target.id] += value
+                dots[target] += value
         elif target is None:
             unseen.append((position, (str(pid), str(cid), value)))
         else:
-            rank = (cid == target.id, position)  # a direct vote wins, then the latest
-            winners[(pid, target.id)] = max(winners.get((pid, target.id), rank), rank)
+            rank = (cid == target, position)  # a direct vote wins, then the latest
+            winners[(pid, target)] = max(winners.get((pid, target), rank), rank)
     counted = sorted(
-        (position, (str(pid), str(target), rows[position].value))
+        (position, (str(pid), str(target), rows[position][3]))
         for (pid, target), (_, position) in winners.items()
     )
     return _Votes(

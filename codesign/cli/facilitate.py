@@ -9,7 +9,8 @@ from codesign.access import ADMIN
 from codesign.analysis import results
 from codesign.analysis.opinions import OpinionGroup
 from codesign.cli.common import db_option, emit_json, friendly
-from codesign.intake import polis_import
+from codesign.intake import polis_import, polis_review
+from codesign.store import Store
 from codesign.workshop import components, sessions
 
 session_option = click.option("--session", "code", required=True, help="The session's join code.")
@@ -54,6 +55,53 @@ def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> N
         f" and {report.votes_added} votes ({report.votes_changed} changed,"
         f" {report.votes_unchanged} already there) from {len(report.participants)} participants."
     )
+    if report.erased_left_out:
+        click.echo(f"Left out {report.erased_left_out} people erased since an earlier import.")
+    if report.held:
+        click.echo(
+            f"{report.held} statements are held for your review:"
+            f" codesign import held --session {code}"
+        )
+
+
+@click.command("held")
+@session_option
+@json_option
+@db_option
+@friendly
+def held(code: str, as_json: bool, db: str | None) -> None:
+    """Imported Pol.is statements held out of results: what Pol.is did with each, and why."""
+    found = polis_review.held(Store.open(db), sessions.by_code(code, db).id, actor=ADMIN)
+    if as_json:
+        emit_json({"held": [h.as_json() for h in found]})
+        return
+    if not found:
+        click.echo("No imported statements are held.")
+    for h in found:
+        why = "; ".join(reason for _, reason in h.reasons) or "no safeguarding flag"
+        click.echo(f"[{h.ref}] {h.in_polis}; {why}; {h.votes} votes\n    {h.text[:100]}")
+
+
+@click.command("release")
+@session_option
+@click.option("--ref", "refs", multiple=True, help="A held statement's Pol.is comment-id.")
+@click.option("--all", "everything", is_flag=True, help="Release every held statement.")
+@json_option
+@db_option
+@friendly
+def release(
+    code: str, refs: tuple[str, ...], everything: bool, as_json: bool, db: str | None
+) -> None:
+    """Let held imported statements into results, in one step (each release is logged)."""
+    if everything == bool(refs):
+        raise click.UsageError("Give --ref (one or more) or --all.")
+    info = sessions.by_code(code, db)
+    chosen = None if everything else set(refs)
+    done = polis_review.release(Store.open(db), info.id, chosen, actor=ADMIN)
+    if as_json:
+        emit_json({"released": [h.as_json() for h in done]})
+        return
+    click.echo(f"Released {len(done)} statements into results.")
 
 
 @click.command("opinion-groups")

@@ -12,6 +12,7 @@ from codesign.analysis.charts import png
 from codesign.facilitator.components_panel import ComponentsPanel, components_html
 from codesign.facilitator.context import Context
 from codesign.facilitator.feed_panel import FeedPanel
+from codesign.facilitator.imports_panel import ImportsPanel
 from codesign.facilitator.moderation_panel import ModerationPanel
 from codesign.facilitator.results_panel import ResultsPanel, chart
 from codesign.facilitator.session_panel import (
@@ -50,10 +51,10 @@ class FacilitatorApp(_Live):
         self.moderation = ModerationPanel(ctx)
         self.components = ComponentsPanel(ctx)
         self.results = ResultsPanel(ctx)
-        tabs = widgets.Tab(
-            children=[p.widget for p in (self.feed, self.moderation, self.components, self.results)]
-        )
-        for n, title in enumerate(("Live feed", "Moderate", "Components", "Results")):
+        self.imports = ImportsPanel(ctx)
+        panels = (self.feed, self.moderation, self.components, self.results, self.imports)
+        tabs = widgets.Tab(children=[p.widget for p in panels])
+        for n, title in enumerate(("Live feed", "Moderate", "Components", "Results", "Imported")):
             tabs.set_title(n, title)
         self.widget = widgets.VBox([self.session.widget, tabs])
 

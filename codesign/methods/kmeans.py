@@ -37,7 +37,7 @@ def kmeans(points: np.ndarray, start: np.ndarray, weights: np.ndarray | None = N
     centres = start
     for _ in range(MAX_ITERATIONS):
         labels = _nearest(points, centres)
-        moved = _centres(points, labels, pull)
+        moved = _centres(points, labels, pull, len(centres))
         settled = len(moved) == len(centres) and _shifts(moved, centres) < TOLERANCE
         centres = moved
         if settled:
@@ -52,7 +52,7 @@ def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
     return points[np.sort(first)[:k]]
 
 
-def best_of(points: np.ndarray, weights: np.ndarray, k: int, tries: int = 10) -> Clusters:
+def best_of(points: np.ndarray, weights: np.ndarray, k: int, tries: int = 5) -> Clusters:
     """The lowest weighted within-cluster spread over `tries` seeded k-means++ starts.
 
     Pol.is starts each update from the previous update's groups; computing once, from
@@ -89,12 +89,12 @@ def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return ((points[:, None, :] - centres[None, :, :]) ** 2).sum(-1).argmin(1)
 
 
-def _centres(points: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mean of each non-empty cluster, in label order (empty clusters vanish)."""
-    used, labels = np.unique(labels, return_inverse=True)
-    mass = np.bincount(labels, weights, len(used))
-    sums = np.stack([np.bincount(labels, weights * column, len(used)) for column in points.T], 1)
-    return sums / mass[:, None]
+def _centres(points: np.ndarray, labels: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Weighted mean of each of the `k` clusters that kept members (empty ones vanish)."""
+    mass = np.bincount(labels, weights, k)
+    sums = np.stack([np.bincount(labels, weights * column, k) for column in points.T], 1)
+    kept = mass > 0
+    return sums[kept] / mass[kept, None]
 
 
 def _shifts(new: np.ndarray, old: np.ndarray) -> float:

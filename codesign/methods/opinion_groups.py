@@ -11,7 +11,7 @@ textbook variant of it:
    zeroes moderated-out columns, so it counts as "seen, no view" for everyone.
 2. **Who is in the conversation.** Voters with at least 7 votes, or with a vote on
    every statement when there are fewer than 7; if fewer than 15 qualify, the most
-   active voters are added up to 15. Once in, a voter stays in (`Membership`).
+   active voters are added up to 15. Once in, a voter stays in (`joined`).
 3. **PCA to two components** of the matrix with missing cells filled by the
    statement's mean vote, over every voter.
 4. **Sparsity-aware projection.** A voter's position sums only the statements they
@@ -160,8 +160,8 @@ def opinion_map(
 
     `excluded` names statements moderated out: their columns are zeroed, as in Pol.is.
     """
-    cast = list(votes)
-    matrix = vote_matrix(cast)
+    ordered = list(votes)
+    matrix = vote_matrix(ordered)
     if not matrix.participants:
         return OpinionMap([], {}, [], None, None, {})
     moderated = np.array([s in set(excluded) for s in matrix.statements], dtype=bool)
@@ -173,7 +173,9 @@ def opinion_map(
                     stage.values, stage.members, moderated[: stage.values.shape[1]], max_groups
                 ),
             )
-            for stage in _growing(cast, matrix, checkpoints, min_votes)
+            for stage in _growing(
+                Cast.of(ordered, matrix), matrix.values.shape, checkpoints, min_votes
+            )
         ]
     return _answer(matrix, replay)
 
@@ -200,33 +202,58 @@ def vote_matrix(votes: Sequence[Vote]) -> VoteMatrix:
     return VoteMatrix(participants, statements, values)
 
 
-class Membership:
-    """Who is "in the conversation", followed vote by vote: once in, always in (Pol.is).
+@dataclass(frozen=True)
+class Cast:
+    """Every vote as row, column and value arrays, in the order cast (rows and columns
+    numbered by first appearance, as in `vote_matrix`)."""
 
-    A voter joins once they have voted on min(7, statements voted on so far) statements.
-    While fewer than 15 have, Pol.is lets in the most active voters to make 15; followed
-    vote by vote, that means the first 15 voters are always in. Early voters of a
-    conversation that began with few statements stay in too, as they do in Pol.is,
-    which recomputes every few seconds while votes arrive.
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, votes: Sequence[Vote], matrix: VoteMatrix) -> Cast:
+        row = {p: i for i, p in enumerate(matrix.participants)}
+        column = {s: j for j, s in enumerate(matrix.statements)}
+        return cls(
+            np.array([row[p] for p, _, _ in votes], dtype=int),
+            np.array([column[s] for _, s, _ in votes], dtype=int),
+            np.array([v for _, _, v in votes], dtype=float),
+        )
+
+
+def joined(cast: Cast, min_votes: int = MIN_VOTES) -> np.ndarray:
+    """For each row, the position of the vote that brought them into the conversation.
+
+    Pol.is's rule followed vote by vote, and once in, always in: a voter joins on the
+    vote that makes min(7, statements voted on so far) distinct statements they have
+    voted on; while fewer than 15 are in, the most active are let in, which vote by vote
+    means the first 15 voters. Rows that never join get len(votes). Early voters of a
+    conversation that began with few statements stay in, as they do in Pol.is, which
+    recomputes every few seconds while votes arrive.
     """
+    total = len(cast.rows)
+    cells = cast.rows * (cast.columns.max(initial=0) + 1) + cast.columns
+    fresh = _firsts(cells)  # a changed vote is not a new one
+    statements_so_far = np.cumsum(_firsts(cast.columns))
+    order = np.argsort(cast.rows, kind="stable")
+    running = np.cumsum(fresh[order])
+    starts = np.searchsorted(cast.rows[order], cast.rows[order])  # first vote of the same row
+    per_voter = np.empty(total, dtype=int)
+    per_voter[order] = running - running[starts] + fresh[order][starts]
+    enough = fresh & (per_voter >= np.minimum(min_votes, statements_so_far))
+    when = np.full(cast.rows.max(initial=-1) + 1, total)
+    np.minimum.at(when, cast.rows[enough], np.flatnonzero(enough))
+    first_seen = np.flatnonzero(_firsts(cast.rows))[:GREEDY_PARTICIPANTS]
+    when[cast.rows[first_seen]] = np.minimum(when[cast.rows[first_seen]], first_seen)
+    return when
 
-    def __init__(self, min_votes: int = MIN_VOTES) -> None:
-        self.min_votes = min_votes
-        self.members: set[str] = set()
-        self.counts: dict[str, int] = {}
-        self.cells: set[tuple[str, str]] = set()
-        self.statements: set[str] = set()
 
-    def add(self, participant: str, statement: str) -> None:
-        """Count one vote (a changed vote is not a new one) and admit whoever now qualifies."""
-        if (participant, statement) in self.cells:
-            return
-        self.cells.add((participant, statement))
-        self.statements.add(statement)
-        self.counts[participant] = self.counts.get(participant, 0) + 1
-        enough = self.counts[participant] >= min(self.min_votes, len(self.statements))
-        if enough or len(self.members) < GREEDY_PARTICIPANTS:
-            self.members.add(participant)
+def _firsts(keys: np.ndarray) -> np.ndarray:
+    """True where a key appears for the first time."""
+    marks = np.zeros(len(keys), dtype=bool)
+    marks[np.unique(keys, return_index=True)[1]] = True
+    return marks
 
 
 def pca(values: np.ndarray) -> Pca:
@@ -269,23 +296,25 @@ class _Stage:
 
 
 def _growing(
-    votes: list[Vote], matrix: VoteMatrix, checkpoints: int, min_votes: int
+    cast: Cast, shape: tuple[int, int], checkpoints: int, min_votes: int
 ) -> Iterable[_Stage]:
     """The votes matrix and its members at each checkpoint, ending with every vote."""
-    row = {p: i for i, p in enumerate(matrix.participants)}
-    column = {s: j for j, s in enumerate(matrix.statements)}
-    grid = np.full(matrix.values.shape, np.nan)
-    membership = Membership(min_votes)
-    rows_seen = columns_seen = done = 0
-    for end in sorted({ceil(len(votes) * n / checkpoints) for n in range(1, checkpoints + 1)}):
-        for participant, statement, value in votes[done:end]:
-            grid[row[participant], column[statement]] = value
-            membership.add(participant, statement)
-            rows_seen = max(rows_seen, row[participant] + 1)
-            columns_seen = max(columns_seen, column[statement] + 1)
+    grid = np.full(shape, np.nan)
+    admitted = joined(cast, min_votes)
+    rows_seen = np.maximum.accumulate(cast.rows) + 1
+    columns_seen = np.maximum.accumulate(cast.columns) + 1
+    done = 0
+    for end in sorted({ceil(len(cast.rows) * n / checkpoints) for n in range(1, checkpoints + 1)}):
+        latest = _lasts(cast.rows[done:end] * shape[1] + cast.columns[done:end]) + done
+        grid[cast.rows[latest], cast.columns[latest]] = cast.values[latest]
         done = end
-        members = np.array(sorted(row[p] for p in membership.members), dtype=int)
-        yield _Stage(end, grid[:rows_seen, :columns_seen].copy(), members)
+        values = grid[: rows_seen[end - 1], : columns_seen[end - 1]].copy()
+        yield _Stage(end, values, np.flatnonzero(admitted < end))
+
+
+def _lasts(keys: np.ndarray) -> np.ndarray:
+    """Positions of the last appearance of each key (a later vote replaces an earlier one)."""
+    return len(keys) - 1 - np.unique(keys[::-1], return_index=True)[1]
 
 
 def _snapshot(

@@ -19,11 +19,10 @@ candidate, so every group can be described.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from codesign.methods.agreement import Z_90, Tally, latest_votes, two_proportion_z
+from codesign.methods.agreement import Z_90, Tally, latest_votes, tallies, two_proportion_z
 
 MOST = 5
 AGREE = "agree"
@@ -130,14 +129,9 @@ def _standings(
     votes: Iterable[tuple[str, str, int]], groups: Mapping[str, str]
 ) -> dict[str, list[Standing]]:
     """Every group's standing on every statement anyone grouped voted on."""
-    tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for (participant, statement), value in latest_votes(votes).items():
-        if participant in groups:
-            group = groups[participant]
-            tallies[statement][group] = tallies[statement][group].add(value)
     names = sorted(set(groups.values()))
     found: dict[str, list[Standing]] = {g: [] for g in names}
-    for statement, by_group in tallies.items():
+    for statement, by_group in tallies(latest_votes(votes), groups).items():
         for group in names:
             rest = sum((t for g, t in by_group.items() if g != group), Tally())
             found[group].append(Standing(statement, by_group.get(group, Tally()), rest))
