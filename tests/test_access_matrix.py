@@ -26,6 +26,7 @@ from codesign.advisory import report as advisory_report
 from codesign.analysis import readmodel, results, review, rows, themes
 from codesign.demo import workshop as demo
 from codesign.errors import AccessDenied
+from codesign.intake import polis_review
 from codesign.people import participants
 from codesign.safety import subjects
 from codesign.store import Store, events, reading
@@ -196,9 +197,9 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         lambda a, t, url, out: _seen(results.results(t.session_id, a, url)),
         results_rule,
     ),
-    "analysis.results.opinion_groups_for": (
-        lambda a, t, url, out: _seen(results.opinion_groups_for(t.session_id, a, url)),
-        results_rule,
+    "intake.polis_review.held": (
+        lambda a, t, url, out: _seen(polis_review.held(Store.open(url), t.session_id, actor=a)),
+        moderator,
     ),
     "advisory.delphi.read": (lambda a, t, url, out: _seen(delphi.read(url, a)), advisory_reader),
     "analysis.review.load": (
@@ -257,6 +258,7 @@ WRITES = {
     "workshop.components.split",
     "workshop.components.rename",
     "workshop.contributions.add",
+    "workshop.contributions.add_many",
     "workshop.contributions.submit",
     "workshop.contributions.edit_own",
     "workshop.contributions.withdraw_own",
@@ -280,6 +282,7 @@ WRITES = {
     "people.participants.add",
     "people.participants.find_or_import",
     "intake.polis_import.import_polis",
+    "intake.polis_review.release",
     "safety.retention.set_delete_by",
     "safety.retention.run",
     "workshop.sessions.create",

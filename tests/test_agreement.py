@@ -97,7 +97,18 @@ def test_a_single_voter_is_not_enough() -> None:
     result = only(statement_stats(votes, {"p": "a"}), "s")
     assert result.verdict == NOT_ENOUGH
     assert result.too_few == ["a"]
-    assert result.group_consensus is None
+    assert result.group_consensus == pytest.approx(2 / 3)  # Pol.is counts it all the same
+
+
+def test_group_aware_consensus_counts_a_silent_group_as_even_odds() -> None:
+    """Pol.is multiplies (agree + 1) / (seen + 2) over every group, voters or not."""
+    votes = votes_for("s", "a", 3, 1, 0) + votes_for("t", "b", 1, 0, 0)
+    result = only(statement_stats(votes, groups_of(votes)), "s")
+    assert result.group_consensus == pytest.approx((4 / 6) * (1 / 2))
+
+
+def test_no_groups_no_group_aware_consensus() -> None:
+    assert only(statement_stats([("p", "s", 1)], {}), "s").group_consensus is None
 
 
 def test_a_small_group_is_reported_but_not_judged() -> None:

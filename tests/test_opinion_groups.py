@@ -1,23 +1,25 @@
-"""Pol.is-style opinion groups on made-up electorates and on the shared conversations."""
+"""Opinion groups by Pol.is's method: made-up electorates, hand-worked steps, real conversations."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from sklearn.metrics import adjusted_rand_score
 
-from codesign.intake import polis
 from codesign.methods.opinion_groups import (
+    K_BUFFER,
+    Cast,
+    KChoice,
     as_mapping,
+    extremity,
+    joined,
     opinion_groups,
     opinion_map,
+    pca,
     project,
+    smooth,
     vote_matrix,
 )
-
-POLIS = Path(__file__).parents[1].parent / "shared" / "data" / "polis"
+from tests import polis_shared
 
 
 def two_camps(size: int = 12, statements: int = 10, noise: float = 0.1, seed: int = 0):
@@ -39,9 +41,9 @@ def test_two_obvious_camps_are_found() -> None:
     assert sorted(groups) == [[f"a{i:02d}" for i in range(12)], [f"b{i:02d}" for i in range(12)]]
 
 
-def test_result_is_deterministic() -> None:
+def test_the_same_votes_give_the_same_answer() -> None:
     votes = two_camps(noise=0.3, seed=4)
-    assert opinion_map(votes) == opinion_map(list(reversed(votes)))
+    assert opinion_map(votes) == opinion_map(list(votes))
 
 
 def test_light_voters_are_left_out_but_still_placed() -> None:
@@ -52,24 +54,50 @@ def test_light_voters_are_left_out_but_still_placed() -> None:
     assert all("lurker" not in group for group in result.groups)
 
 
-def test_fewer_than_fifteen_qualified_are_topped_up_with_the_most_active() -> None:
-    votes = two_camps(size=5)  # ten people with ten votes each
-    votes += [("busy", f"s{s}", 1) for s in range(3)] + [("idle", "s0", 1)]
-    result = opinion_map(votes)
-    assert result.unclustered == []  # 12 people < 15: everyone who voted is in
-
-
-def test_seven_vote_rule_uses_all_statements_when_fewer_than_seven() -> None:
+def test_the_seven_vote_rule_uses_every_statement_when_there_are_fewer() -> None:
     votes = two_camps(size=10, statements=4)
     votes += [("partial", "s0", 1), ("partial", "s1", -1)]
     assert opinion_map(votes, min_votes=7).unclustered == ["partial"]
+
+
+def members(votes, min_votes: int = 7) -> set[str]:
+    matrix = vote_matrix(votes)
+    when = joined(Cast.of(votes, matrix), min_votes)
+    return {matrix.participants[i] for i in np.flatnonzero(when < len(votes))}
+
+
+def test_the_first_fifteen_voters_are_in_whatever_they_voted() -> None:
+    votes = [("keen", f"s{s}", 1) for s in range(7)]
+    votes += [(f"p{person:02d}", "s0", 1) for person in range(20)]
+    assert members(votes) == {"keen", *(f"p{p:02d}" for p in range(14))}
+
+
+def test_seven_votes_let_a_later_voter_in() -> None:
+    votes = [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(10)]
+    votes += [("late", f"s{s}", -1) for s in range(7)]
+    assert "late" in members(votes)
+    assert "late" not in members(votes[:-1])
+
+
+def test_once_in_always_in() -> None:
+    """Voting on the only statement there is qualifies you; more statements do not undo it."""
+    votes = [("early", "s0", 1)]
+    votes += [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(7)]
+    assert members(votes) == {"early", *(f"p{p:02d}" for p in range(20))}
+
+
+def test_a_changed_vote_is_not_a_second_vote() -> None:
+    votes = [(f"p{person:02d}", f"s{s}", 1) for person in range(20) for s in range(7)]
+    votes += [("fickle", "s0", v) for v in (1, -1, 0, 1, -1, 0, 1)]
+    assert "fickle" not in members(votes)
+    assert "fickle" in members([*votes, *(("fickle", f"s{s}", 1) for s in range(1, 7))])
 
 
 def test_identical_voters_form_one_group() -> None:
     votes = [(f"p{i}", f"s{s}", 1) for i in range(20) for s in range(8)]
     result = opinion_map(votes)
     assert result.groups == [sorted(f"p{i}" for i in range(20))]
-    assert result.silhouette is None
+    assert result.silhouette is None and result.choice is None
 
 
 @pytest.mark.parametrize("votes", [[], [("p", "s", 1)], [("p", "s", 1), ("q", "s", -1)]])
@@ -85,19 +113,45 @@ def test_projection_of_the_hand_case() -> None:
     assert points[:, 1].tolist() == pytest.approx([0, 0])
 
 
-def test_a_missing_vote_projects_like_the_statement_mean() -> None:
-    values = np.array([[1.0, -1.0], [-1.0, 1.0], [1.0, np.nan]])
-    imputed = values.copy()
-    imputed[2, 1] = 0.0  # the mean of the two votes cast on statement 2
-    assert project(values) == pytest.approx(project(imputed))
+def test_a_sparse_voter_is_pushed_out_by_sqrt_statements_over_votes() -> None:
+    """Pol.is sums only cast votes, then scales by sqrt(4 statements / 1 vote) = 2."""
+    values = np.array(
+        [[1.0, 1, -1, -1], [-1, -1, 1, 1], [1, -1, 1, -1], [1, np.nan, np.nan, np.nan]]
+    )
+    fit = pca(values)
+    unscaled = (values[3, 0] - fit.center[0]) * fit.components[:, 0]
+    assert project(values, fit)[3] == pytest.approx(2 * unscaled)
 
 
-def test_vote_matrix_keeps_missing_votes_missing() -> None:
-    matrix = vote_matrix([("b", "t", 1), ("a", "t", -1), ("a", "u", 0)])
-    assert matrix.participants == ["a", "b"]
+def test_missing_votes_take_the_statement_mean_in_the_pca() -> None:
+    fit = pca(np.array([[1.0, -1.0], [-1.0, 1.0], [1.0, np.nan]]))
+    assert fit.center.tolist() == pytest.approx([1 / 3, 0.0])
+
+
+def test_extremity_is_one_agree_vote_projected() -> None:
+    values = np.array([[1.0, -1.0, 0], [-1.0, 1.0, 0], [1.0, -1.0, 0]])
+    fit = pca(values)
+    alone = np.array([[1.0, np.nan, np.nan]])
+    assert extremity(fit)[0] == pytest.approx(np.linalg.norm(project(alone, fit)[0]))
+    assert extremity(fit)[2] == pytest.approx(0.0)  # everyone passed: it separates no one
+
+
+def test_a_moderated_out_statement_moves_no_one() -> None:
+    """Its column is zeroed, as Pol.is zeroes moderated-out statements, whatever the votes."""
+    votes = two_camps()
+    for_it = [*votes, *((p, "spam", 1) for p in {p for p, _, _ in votes})]
+    against_it = [*votes, *((p, "spam", -1 if p < "b" else 1) for p in {p for p, _, _ in votes})]
+    one, other = opinion_map(for_it, {"spam"}), opinion_map(against_it, {"spam"})
+    assert one.positions == other.positions
+    assert one.extremity["spam"] == 0.0
+
+
+def test_the_vote_matrix_keeps_the_order_of_arrival_and_the_latest_vote() -> None:
+    matrix = vote_matrix([("b", "t", 1), ("a", "t", -1), ("a", "u", 0), ("b", "t", -1)])
+    assert matrix.participants == ["b", "a"]
     assert matrix.statements == ["t", "u"]
-    assert np.isnan(matrix.values[1, 1])
-    assert matrix.values[0].tolist() == [-1, 0]
+    assert np.isnan(matrix.values[0, 1])
+    assert matrix.values[:, 0].tolist() == [-1, -1]
 
 
 def test_as_mapping_names_groups_from_one() -> None:
@@ -108,24 +162,62 @@ def test_as_mapping_names_groups_from_one() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    ("name", "floor"), [("canadian-electoral-reform", 0.9), ("scoop-hivemind-biodiversity", 0.8)]
-)
-def test_polis_own_groups_are_reproduced(name: str, floor: float) -> None:
-    directory = POLIS / name
-    if not directory.is_dir():
-        pytest.skip(f"shared Pol.is data absent at {directory}")
-    export = polis.read_export(directory)
-    kept = {c.ref for c in export.comments if c.moderated != -1}
-    votes = [
-        (str(v.voter_ref), str(v.comment_ref), v.value)
-        for v in export.votes
-        if v.comment_ref in kept
+# --- choosing k ---------------------------------------------------------------------------
+
+
+def scored(*bests: int) -> list[tuple[int, dict[int, float]]]:
+    """Checkpoints whose best k is given; every other k scores lower."""
+    return [
+        (n, {k: (0.9 if k == best else 0.1) for k in range(2, 6)}) for n, best in enumerate(bests)
     ]
-    truth = polis.read_participant_groups(directory / "participants-votes.csv")
-    ours = {p: g for g, members in enumerate(opinion_groups(votes)) for p in members}
-    grouped = [p for p, g in truth.items() if g is not None]
-    score = adjusted_rand_score(
-        [truth[p] for p in grouped], [ours.get(str(p), -1) for p in grouped]
-    )
-    assert score >= floor
+
+
+def test_the_first_k_holds_until_another_leads_four_times_running() -> None:
+    history = smooth(scored(2, 3, 3, 3, 2, 3, 3, 3, 3, 3))
+    assert [c.k for c in history] == [2, 2, 2, 2, 2, 2, 2, 2, 3, 3]
+    assert K_BUFFER == 4
+
+
+def test_a_tie_goes_to_the_smaller_k() -> None:
+    (only,) = smooth([(1, {2: 0.5, 3: 0.5})])
+    assert only.best == only.k == 2
+
+
+def test_checkpoints_that_cannot_group_change_nothing() -> None:
+    history = smooth([(1, {}), *scored(3)])
+    assert [c.k for c in history] == [None, 3]
+
+
+def test_the_reason_says_which_k_won_and_how_often() -> None:
+    choice = KChoice(2, smooth(scored(3, 2, 2, 2, 2)))
+    assert choice.reason.startswith("2 groups: the best silhouette at the last 4 of 5 checkpoints")
+    assert "k = 2: 0.90, k = 3: 0.10" in choice.reason
+
+
+def test_the_reason_says_why_a_leading_k_has_not_taken_over() -> None:
+    history = smooth(scored(2, 2, 3, 3))
+    choice = KChoice(history[-1].k or 0, history)
+    assert choice.reason.startswith("2 groups kept: 3 groups has had the best silhouette at only")
+    assert "the last 2 of 4 checkpoints" in choice.reason
+
+
+def test_a_replayed_conversation_reports_every_checkpoint() -> None:
+    result = opinion_map(two_camps(size=20), checkpoints=5)
+    assert result.choice is not None and result.choice.k == 2
+    assert [c.votes for c in result.choice.checkpoints] == [80, 160, 240, 320, 400]
+
+
+# --- the shared conversations --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", polis_shared.CONVERSATIONS)
+def test_polis_own_groups_are_matched_at_least_as_well_as_the_plain_baseline(name: str) -> None:
+    if not (polis_shared.POLIS / name).is_dir():
+        pytest.skip(f"shared Pol.is data absent at {polis_shared.POLIS / name}")
+    c = polis_shared.conversation(name)
+    found = opinion_map(c.votes, c.moderated_out)
+    ours = polis_shared.ari(c.truth, polis_shared.labels_of(found.groups))
+    plain = polis_shared.ari(c.truth, polis_shared.baseline(c.votes, c.moderated_out))
+    assert len(found.groups) == len(set(c.truth.values()))
+    assert ours >= plain
+    assert ours >= 0.9

@@ -1,34 +1,42 @@
 """A session's voting results: dot totals and agree / disagree / pass per proposal and per
-component, the consensus and divisive proposals judged across the **declared** groups,
-and the exploratory opinion groups found from vote patterns.
+component, the consensus and divisive proposals, and the opinion groups found from
+vote patterns with their representative statements.
 
-Declared groups are what participants said they are when they joined (expert by
-experience, practitioner, by-and-for organisation, community expert …), because a
-co-design group of 8–25 people is too small for vote-pattern groups to carry much
-weight on their own. Participants who declared nothing (imported Pol.is voters, say)
-count in the totals but in no group.
+Consensus and divisive are judged across the **declared** groups when the voters
+declared any (expert by experience, practitioner, by-and-for organisation, community
+expert …), because a co-design group of 8–25 people is too small for vote-pattern
+groups to carry much weight on their own. When nobody who voted declared a group (an
+imported Pol.is conversation, say), they are judged across the **opinion groups**, as
+Pol.is does; `judged_by` says which. The opinion-group view (`codesign.analysis.opinions`)
+is computed alongside either way.
 
 Which votes count:
 - only proposals the room could see: visible and, if flagged, reviewed;
 - a vote on a merged duplicate counts towards the proposal it was merged into. Dots add
   up; for agree / disagree / pass a participant has one voice per proposal, so their
   vote on the kept proposal itself wins, else their latest vote on one of its duplicates.
+
+Finding the opinion groups, every vote counts, in the order cast: a vote on a proposal
+the room could not see counts as Pol.is counts a vote on a statement it moderated out.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
 from codesign.access import Actor
+from codesign.analysis.opinions import OpinionGroup, Opinions, Standing, analyse, tally_json
 from codesign.errors import NotFound
-from codesign.methods import agreement, opinion_groups
+from codesign.methods import agreement
 from codesign.store.models import Component, ComponentMember, Contribution, Participant, Vote
 from codesign.store.models import Session as WorkshopSession
 
 NOT_DECLARED = "not declared"
+DECLARED = "declared groups"
+OPINION = "opinion groups"
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class ProposalResult:
     verdict: str
     by_group: dict[str, agreement.Tally]
     component_id: int | None
+    opinion: Standing | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -48,10 +57,11 @@ class ProposalResult:
             "ref": self.ref,
             "text": self.text,
             "dots": self.dots,
-            **_counts(self.overall),
+            **tally_json(self.overall),
             "verdict": self.verdict,
-            "by_group": {g: _counts(t) for g, t in self.by_group.items()},
+            "by_group": {g: tally_json(t) for g, t in self.by_group.items()},
             "component_id": self.component_id,
+            "opinion": self.opinion.as_json() if self.opinion else None,
         }
 
 
@@ -68,7 +78,7 @@ class ComponentResult:
             "id": self.id,
             "label": self.label,
             "dots": self.dots,
-            **_counts(self.overall),
+            **tally_json(self.overall),
             "proposals": self.proposals,
         }
 
@@ -78,7 +88,9 @@ class Results:
     session_id: int
     groups: list[str]
     proposals: list[ProposalResult]
-    components: list[ComponentResult] = field(default_factory=list)
+    components: list[ComponentResult]
+    judged_by: str
+    opinions: Opinions
 
     @property
     def consensus(self) -> list[ProposalResult]:
@@ -88,6 +100,10 @@ class Results:
     def divisive(self) -> list[ProposalResult]:
         return [p for p in self.proposals if p.verdict == agreement.DIVISIVE]
 
+    def proposal(self, statement: str) -> ProposalResult:
+        """The proposal an opinion-group statement key names."""
+        return next(p for p in self.proposals if str(p.id) == statement)
+
     def as_json(self) -> dict[str, object]:
         return {
             "groups": self.groups,
@@ -95,18 +111,51 @@ class Results:
             "components": [c.as_json() for c in self.components],
             "consensus": [p.id for p in self.consensus],
             "divisive": [p.id for p in self.divisive],
+            "judged_by": self.judged_by,
+            "opinion_groups": self._opinions_json(),
         }
 
+    def _opinions_json(self) -> dict[str, object]:
+        o = self.opinions
+        return {
+            **opinions_json(o),
+            "groups": [self.group_json(g) for g in o.groups],
+            "consensus": [int(s) for s in o.consensus],
+            "divisive": [int(s) for s in o.divisive],
+        }
 
-def _counts(t: agreement.Tally) -> dict[str, int]:
-    return {"agree": t.agree, "disagree": t.disagree, "pass": t.passed}
+    def group_json(self, group: OpinionGroup) -> dict[str, object]:
+        """An opinion group's name, size and representative statements."""
+        return {
+            "name": group.name,
+            "size": len(group.participants),
+            "representative": [
+                {**self._named(r.statement), **r.as_json()} for r in group.representative
+            ],
+        }
+
+    def _named(self, statement: str) -> dict[str, object]:
+        p = self.proposal(statement)
+        return {"id": p.id, "ref": p.ref, "text": p.text}
+
+
+def opinions_json(o: Opinions) -> dict[str, object]:
+    """What `results` and `opinion-groups` both say about how the groups were found."""
+    return {
+        "k": len(o.groups),
+        "k_reason": o.k_reason,
+        "silhouette": None if o.silhouette is None else round(o.silhouette, 4),
+        "unclustered": len(o.unclustered),
+    }
 
 
 @dataclass(frozen=True)
 class _Votes:
-    """A session's countable votes, already moved onto the proposals they count towards."""
+    """A session's votes, already moved onto the proposals they count towards."""
 
-    agree: list[tuple[str, str, int]]  # (participant id, contribution id, value), last wins
+    agree: list[tuple[str, str, int]]  # counted: (participant id, contribution id, value)
+    timeline: list[tuple[str, str, int]]  # every agree vote in the order cast
+    excluded: set[str]  # statements in the timeline the room could not see
     dots: dict[int, int]
     proposals: dict[int, Contribution]
 
@@ -127,21 +176,37 @@ def _kept(db: Session, ids: set[int]) -> dict[int, Contribution]:
 
 
 def _votes(db: Session, session_id: int) -> _Votes:
-    votes = list(db.scalars(select(Vote).where(Vote.session_id == session_id)))
-    kept = _kept(db, {v.contribution_id for v in votes})
+    rows = db.execute(
+        select(Vote.participant_id, Vote.contribution_id, Vote.kind, Vote.value)
+        .where(Vote.session_id == session_id)
+        .order_by(Vote.created_at, Vote.id)
+    ).all()
+    kept = _kept(db, {cid for _, cid, _, _ in rows})
+    counts_for = {cid: c.id for cid, c in kept.items()}  # plain ints: read once per vote below
     dots: dict[int, int] = defaultdict(int)
-    agree = []
-    for v in votes:
-        target = kept.get(v.contribution_id)
-        if target is None:
-            continue
-        if v.kind == "dot":
-            dots[target.id] += v.value
+    winners: dict[tuple[int, int], tuple[bool, int]] = {}  # → (a direct vote, position cast)
+    unseen: list[tuple[int, tuple[str, str, int]]] = []  # votes on proposals the room could not see
+    for position, (pid, cid, kind, value) in enumerate(rows):
+        target = counts_for.get(cid)
+        if kind == "dot":
+            if target is not None:
+                dots[target] += value
+        elif target is None:
+            unseen.append((position, (str(pid), str(cid), value)))
         else:
-            direct = v.contribution_id == target.id
-            agree.append((direct, v.id, (str(v.participant_id), str(target.id), v.value)))
-    agree.sort(key=lambda row: row[:2])  # direct votes last, so they win in latest_votes
-    return _Votes([row[2] for row in agree], dict(dots), {c.id: c for c in kept.values()})
+            rank = (cid == target, position)  # a direct vote wins, then the latest
+            winners[(pid, target)] = max(winners.get((pid, target), rank), rank)
+    counted = sorted(
+        (position, (str(pid), str(target), rows[position][3]))
+        for (pid, target), (_, position) in winners.items()
+    )
+    return _Votes(
+        agree=[vote for _, vote in counted],
+        timeline=[vote for _, vote in sorted(counted + unseen)],
+        excluded={statement for _, (_, statement, _) in unseen},
+        dots=dict(dots),
+        proposals={c.id: c for c in kept.values()},
+    )
 
 
 def _session_group(db: Session, session_id: int, actor: Actor) -> WorkshopSession:
@@ -171,30 +236,61 @@ def _components(db: Session, ids: set[int]) -> dict[int, Component]:
     return {cid: comp for cid, comp in rows}
 
 
+def _names(db: Session, group_id: int) -> dict[str, str]:
+    """Participant key → the name opinion groups show: the imported ref, else the pseudonym."""
+    rows = db.execute(
+        select(Participant.id, Participant.ref, Participant.pseudonym).where(
+            Participant.group_id == group_id
+        )
+    )
+    return {str(pid): ref or pseudonym for pid, ref, pseudonym in rows}
+
+
 def results(session_id: int, actor: Actor, url: str | None = None) -> Results:
-    """Everything the results view and `codesign results` show, for one session."""
+    """Everything the results view, `codesign results` and `codesign opinion-groups` show."""
     with store.reading(url) as db:
         s = _session_group(db, session_id, actor)
         votes = _votes(db, session_id)
         declared = _declared(db, s.group_id)
+        names = _names(db, s.group_id)
         homes = _components(db, set(votes.proposals))
+    opinions = analyse(votes.timeline, votes.excluded, votes.agree, names)
     stats = {int(st.statement): st for st in agreement.statement_stats(votes.agree, declared)}
-    proposals = [
-        ProposalResult(
-            id=c.id,
-            ref=c.ref,
-            text=c.text,
-            dots=votes.dots.get(c.id, 0),
-            overall=stats[c.id].overall if c.id in stats else agreement.Tally(),
-            verdict=stats[c.id].verdict if c.id in stats else agreement.NOT_ENOUGH,
-            by_group=stats[c.id].groups if c.id in stats else {},
-            component_id=homes[c.id].id if c.id in homes else None,
+    by_declared = any(p in declared for p, _, _ in votes.agree)
+    proposals = []
+    for c in votes.proposals.values():
+        found, standing = stats.get(c.id), opinions.statements.get(str(c.id))
+        verdict, by_group = _judged(found if by_declared else standing)
+        proposals.append(
+            ProposalResult(
+                id=c.id,
+                ref=c.ref,
+                text=c.text,
+                dots=votes.dots.get(c.id, 0),
+                overall=found.overall if found else agreement.Tally(),
+                verdict=verdict,
+                by_group=by_group,
+                component_id=homes[c.id].id if c.id in homes else None,
+                opinion=standing,
+            )
         )
-        for c in votes.proposals.values()
-    ]
     proposals.sort(key=lambda p: (-p.dots, -p.overall.agree, p.overall.disagree, p.id))
-    groups = sorted(set(declared.values()))
-    return Results(session_id, groups, proposals, _per_component(proposals, homes))
+    groups = sorted(set(declared.values())) if by_declared else [g.name for g in opinions.groups]
+    return Results(
+        session_id, groups, proposals, _per_component(proposals, homes),
+        DECLARED if by_declared else OPINION, opinions,
+    )  # fmt: skip
+
+
+def _judged(
+    found: agreement.StatementStats | Standing | None,
+) -> tuple[str, dict[str, agreement.Tally]]:
+    """The verdict and per-group tallies by whichever groups judge this session."""
+    if found is None:
+        return agreement.NOT_ENOUGH, {}
+    if isinstance(found, Standing):
+        return found.verdict, found.by_group
+    return found.verdict, found.groups
 
 
 def _per_component(
@@ -210,33 +306,7 @@ def _per_component(
             comp.id,
             comp.label,
             before.dots + p.dots,
-            agreement.Tally(
-                before.overall.agree + p.overall.agree,
-                before.overall.disagree + p.overall.disagree,
-                before.overall.passed + p.overall.passed,
-            ),
+            before.overall + p.overall,
             [*before.proposals, p.id],
         )
     return sorted(totals.values(), key=lambda c: (-c.dots, -c.overall.agree, c.id))
-
-
-@dataclass(frozen=True)
-class OpinionGroup:
-    participants: list[str]  # each participant's imported ref, or their pseudonym
-
-
-def opinion_groups_for(session_id: int, actor: Actor, url: str | None = None) -> list[OpinionGroup]:
-    """Pol.is-style opinion groups from the session's agree votes (an exploratory view)."""
-    with store.reading(url) as db:
-        s = _session_group(db, session_id, actor)
-        votes = _votes(db, session_id)
-        names = {
-            str(pid): ref or pseudonym
-            for pid, ref, pseudonym in db.execute(
-                select(Participant.id, Participant.ref, Participant.pseudonym).where(
-                    Participant.group_id == s.group_id
-                )
-            )
-        }
-    found = opinion_groups.opinion_groups(votes.agree)
-    return [OpinionGroup([names[p] for p in group]) for group in found]

@@ -7,12 +7,15 @@ import click
 
 from codesign.access import ADMIN
 from codesign.analysis import results
+from codesign.analysis.opinions import OpinionGroup
 from codesign.cli.common import db_option, emit_json, friendly
-from codesign.intake import polis_import
+from codesign.intake import polis_import, polis_review
+from codesign.store import Store
 from codesign.workshop import components, sessions
 
 session_option = click.option("--session", "code", required=True, help="The session's join code.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+TOP = 5
 
 
 @click.command()
@@ -52,6 +55,53 @@ def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> N
         f" and {report.votes_added} votes ({report.votes_changed} changed,"
         f" {report.votes_unchanged} already there) from {len(report.participants)} participants."
     )
+    if report.erased_left_out:
+        click.echo(f"Left out {report.erased_left_out} people erased since an earlier import.")
+    if report.held:
+        click.echo(
+            f"{report.held} statements are held for your review:"
+            f" codesign import held --session {code}"
+        )
+
+
+@click.command("held")
+@session_option
+@json_option
+@db_option
+@friendly
+def held(code: str, as_json: bool, db: str | None) -> None:
+    """Imported Pol.is statements held out of results: what Pol.is did with each, and why."""
+    found = polis_review.held(Store.open(db), sessions.by_code(code, db).id, actor=ADMIN)
+    if as_json:
+        emit_json({"held": [h.as_json() for h in found]})
+        return
+    if not found:
+        click.echo("No imported statements are held.")
+    for h in found:
+        why = "; ".join(reason for _, reason in h.reasons) or "no safeguarding flag"
+        click.echo(f"[{h.ref}] {h.in_polis}; {why}; {h.votes} votes\n    {h.text[:100]}")
+
+
+@click.command("release")
+@session_option
+@click.option("--ref", "refs", multiple=True, help="A held statement's Pol.is comment-id.")
+@click.option("--all", "everything", is_flag=True, help="Release every held statement.")
+@json_option
+@db_option
+@friendly
+def release(
+    code: str, refs: tuple[str, ...], everything: bool, as_json: bool, db: str | None
+) -> None:
+    """Let held imported statements into results, in one step (each release is logged)."""
+    if everything == bool(refs):
+        raise click.UsageError("Give --ref (one or more) or --all.")
+    info = sessions.by_code(code, db)
+    chosen = None if everything else set(refs)
+    done = polis_review.release(Store.open(db), info.id, chosen, actor=ADMIN)
+    if as_json:
+        emit_json({"released": [h.as_json() for h in done]})
+        return
+    click.echo(f"Released {len(done)} statements into results.")
 
 
 @click.command("opinion-groups")
@@ -60,17 +110,21 @@ def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> N
 @db_option
 @friendly
 def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
-    """Opinion groups from vote patterns (PCA + k-means, as Pol.is): exploratory only."""
+    """Opinion groups from vote patterns, by Pol.is's method: who, why that many, what each
+    group stands for."""
     info = sessions.by_code(code, db)
-    found = results.opinion_groups_for(info.id, ADMIN, db)
+    found = results.results(info.id, ADMIN, db)
+    o = found.opinions
     if as_json:
-        groups = [{"participants": [{"ref": ref} for ref in g.participants]} for g in found]
-        emit_json({"groups": groups})
+        groups = [
+            {"participants": [{"ref": ref} for ref in g.participants], **found.group_json(g)}
+            for g in o.groups
+        ]
+        emit_json({**results.opinions_json(o), "groups": groups})
         return
-    for n, group in enumerate(found, 1):
-        click.echo(
-            f"Opinion group {n} ({len(group.participants)}): {', '.join(group.participants)}"
-        )
+    click.echo(o.k_reason)
+    for group in o.groups:
+        _echo_group(found, group, ": " + ", ".join(group.participants))
 
 
 @click.command("results")
@@ -79,7 +133,8 @@ def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
 @db_option
 @friendly
 def show_results(code: str, as_json: bool, db: str | None) -> None:
-    """Dot totals and agree / disagree / pass per proposal and component, by declared group."""
+    """Dot totals, agree / disagree / pass, consensus and divisive proposals, by declared group
+    (or by opinion group when nobody declared one), and each opinion group's statements."""
     info = sessions.by_code(code, db)
     found = results.results(info.id, ADMIN, db)
     if as_json:
@@ -90,7 +145,7 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
         o = p.overall
         click.echo(f"{p.dots:>4} {o.agree:>5} {o.disagree:>6} {o.passed:>4}  {p.text[:70]}")
     for title, chosen in (("Consensus", found.consensus), ("Divisive", found.divisive)):
-        click.echo(f"\n{title} (across {', '.join(found.groups) or 'no declared groups'}):")
+        click.echo(f"\n{title} (across the {found.judged_by}: {', '.join(found.groups)}):")
         for p in chosen:
             click.echo(f"  {p.verdict}: {p.text[:80]}")
     if found.components:
@@ -98,3 +153,21 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
         for comp in found.components:
             o = comp.overall
             click.echo(f"{comp.dots:>4} {o.agree:>5} {o.disagree:>6} {o.passed:>4}  {comp.label}")
+    click.echo(f"\nOpinion groups. {found.opinions.k_reason}")
+    for group in found.opinions.groups:
+        _echo_group(found, group, "")
+    for title, keys in (
+        ("consensus", found.opinions.consensus),
+        ("divisive", found.opinions.divisive),
+    ):
+        click.echo(f"\nAcross the opinion groups, {title} ({len(keys)}):")
+        for key in keys[:TOP]:
+            click.echo(f"  {found.proposal(key).text[:90]}")
+
+
+def _echo_group(found: results.Results, group: OpinionGroup, members: str) -> None:
+    """A group's heading and its representative statements, with Pol.is's figures."""
+    click.echo(f"\n{group.name.capitalize()} ({len(group.participants)}){members}")
+    for r in group.representative:
+        share = f"{r.n_success}/{r.n_trials} {r.repful_for}"
+        click.echo(f"  {share:<16} {found.proposal(r.statement).text[:80]}")

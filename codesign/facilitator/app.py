@@ -14,6 +14,7 @@ from codesign.facilitator.ballot_panel import BallotPanel
 from codesign.facilitator.components_panel import ComponentsPanel
 from codesign.facilitator.context import Context, open_session
 from codesign.facilitator.feed_panel import FeedPanel
+from codesign.facilitator.imports_panel import ImportsPanel
 from codesign.facilitator.moderation_panel import ModerationPanel
 from codesign.facilitator.results_panel import ResultsPanel
 from codesign.facilitator.session_panel import SessionPanel
@@ -23,7 +24,7 @@ from codesign.widgets.tree import close_tree
 from codesign.workshop import sessions
 from codesign.workshop.feed import Poller
 
-TABS = ("Live feed", "Moderate", "Ballot", "Components", "Results")
+TABS = ("Live feed", "Moderate", "Ballot", "Components", "Results", "Imported")
 
 
 class FacilitatorApp:
@@ -37,7 +38,15 @@ class FacilitatorApp:
         self.ballot = BallotPanel(ctx)
         self.components = ComponentsPanel(ctx)
         self.results = ResultsPanel(ctx)
-        panels = (self.feed, self.moderation, self.ballot, self.components, self.results)
+        self.imports = ImportsPanel(ctx)
+        panels = (
+            self.feed,
+            self.moderation,
+            self.ballot,
+            self.components,
+            self.results,
+            self.imports,
+        )
         tabs = widgets.Tab(children=[p.widget for p in panels])
         for n, title in enumerate(TABS):
             tabs.set_title(n, title)

@@ -1,23 +1,32 @@
-"""Importing a Pol.is conversation export into a session: statements and their votes.
+"""Importing a Pol.is conversation export into a session: statements and their votes, in bulk.
 
 Each comment becomes a proposal (its comment-id kept as the contribution's `ref`, its
-author as an imported participant) and each vote an agree / disagree / pass vote, with
-the voter-id kept as the participant's `ref`. The participants are recorded as having
-consented outside codesign (on Pol.is), with the export as provenance.
+author as an imported participant) and each vote an agree / disagree / pass vote cast
+at Pol.is's time, with the voter-id kept as the participant's `ref`. Imported people
+are keyed by the import source and the session (`source_of`: "polis:HKT479"), so voter
+5 of one conversation is never merged with voter 5 of another. They are recorded as
+having consented outside codesign (on Pol.is), with the export as provenance.
 
 The whole export is parsed and checked before anything is written, then stored in one
-transaction, so a malformed file changes nothing. Importing the same export again adds
-nothing; a later export of the same conversation adds what is new and updates changed
-votes. A statement that Pol.is's moderators took out is imported flagged
-`polis_moderated_out` and kept off shared views and results until a facilitator has
-reviewed it — the tool flags, people decide.
+transaction with bulk inserts, so a malformed file changes nothing and 30,000 votes
+take seconds rather than minutes. One `import` event records it, carrying the hash of
+exactly what this import wrote (its `manifest`): the audit trail can prove what came in
+without holding any of it, and the hash chain grows by one event per import instead of
+one per vote. Importing the same export again adds nothing; a later export of the same
+conversation adds what is new and updates changed votes. Someone erased since an
+earlier import is not brought back, nor are their statements or votes.
+
+A statement Pol.is's moderators took out arrives flagged `polis_moderated_out`, and any
+statement safeguarding flags is held as well. Both wait for the facilitator in a review
+of their own (`codesign.intake.polis_review`), because unlike a live disclosure they
+were moderated once already, in Pol.is.
 """
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from codesign import store
@@ -31,6 +40,8 @@ from codesign.workshop import contributions, sessions
 
 MODERATED_OUT = "polis_moderated_out"
 CLIENT_PREFIX = "polis:"
+SOURCE = "polis"
+VOTES = Vote.metadata.tables["votes"]
 
 
 @dataclass
@@ -41,8 +52,12 @@ class PolisReport:
     votes_changed: int = 0
     votes_unchanged: int = 0
     participants: set[int] = field(default_factory=set)
+    participants_added: int = 0
+    erased_left_out: int = 0  # people erased since an earlier import: not brought back
+    held: int = 0  # statements added and held for the facilitator's review
+    digest: str = ""  # the hash of what this import wrote, as its event carries it
 
-    def as_json(self) -> dict[str, int]:
+    def as_json(self) -> dict[str, object]:
         return {
             "comments_added": self.comments_added,
             "comments_unchanged": self.comments_unchanged,
@@ -50,7 +65,34 @@ class PolisReport:
             "votes_changed": self.votes_changed,
             "votes_unchanged": self.votes_unchanged,
             "participants": len(self.participants),
+            "participants_added": self.participants_added,
+            "erased_left_out": self.erased_left_out,
+            "held": self.held,
+            "digest": self.digest,
         }
+
+
+def source_of(session_code: str) -> str:
+    """The import source of a session's Pol.is people: imported people are keyed by it."""
+    return f"{SOURCE}:{session_code}"
+
+
+def manifest(comments: list[polis.PolisComment], votes: list[polis.PolisVote]) -> str:
+    """What an import wrote, one line per statement or vote, in a fixed order.
+
+    Its hash is what the `import` event carries; anyone holding the export can rebuild
+    the lines of a first import and check the hash.
+    """
+    lines = [
+        f"statement {c.ref} by {c.author_ref} moderated {c.moderated} "
+        f"sha256:{hashlib.sha256(c.text.strip().encode()).hexdigest()}"
+        for c in comments
+    ]
+    lines += [
+        f"vote {v.voter_ref} on {v.comment_ref} = {v.value} at {v.created_at.isoformat()}"
+        for v in votes
+    ]
+    return "\n".join(sorted(lines))
 
 
 def _checked(directory: Path) -> polis.PolisExport:
@@ -75,39 +117,59 @@ def _provenance(directory: Path, actor: Actor) -> str:
     return f"Pol.is export {directory.name} sha256:{digest.hexdigest()[:20]} by {actor.token}"[:200]
 
 
-class _Importer:
-    """One import's state inside its transaction: participants and statements by Pol.is id."""
+class _Import:
+    """One import inside its transaction: who and what is already there, and what it adds."""
 
-    def __init__(self, db: Session, actor: Actor, info: sessions.SessionInfo, provenance: str):
-        self.db, self.actor, self.info, self.provenance = db, actor, info, provenance
-        self.people: dict[int, int] = {}
+    def __init__(self, db: Session, actor: Actor, info: sessions.SessionInfo) -> None:
+        self.db, self.actor, self.info = db, actor, info
         self.report = PolisReport()
-        self.statements = {
-            (client_id or "").removeprefix(CLIENT_PREFIX): cid
-            for cid, client_id in db.execute(
+
+    def run(self, export: polis.PolisExport, provenance: str) -> PolisReport:
+        refs = {str(c.author_ref) for c in export.comments} | {
+            str(v.voter_ref) for v in export.votes
+        }
+        people = participants.import_many(
+            self.db, self.info.group_id, source_of(self.info.code), refs, provenance
+        )
+        self.report.erased_left_out = len(people.erased)
+        self.report.participants_added = len(people.added)
+        new_comments, statements = self._statements(export.comments, people.ids)
+        new_votes = self._votes(export.votes, people.ids, statements)
+        content = manifest(new_comments, new_votes)
+        self.report.digest = events.digest(content)
+        events.record(
+            self.db, self.actor, "import", "session", self.info.id,
+            group_id=self.info.group_id, session_id=self.info.id, content=content,
+        )  # fmt: skip
+        return self.report
+
+    def _statements(
+        self, comments: list[polis.PolisComment], people: dict[str, int]
+    ) -> tuple[list[polis.PolisComment], dict[int, int]]:
+        """Add the comments not yet stored; every stored statement's id by comment-id."""
+        stored = {
+            int((client_id or "").removeprefix(CLIENT_PREFIX)): cid
+            for cid, client_id in self.db.execute(
                 select(Contribution.id, Contribution.client_id).where(
-                    Contribution.session_id == info.id,
+                    Contribution.session_id == self.info.id,
                     Contribution.client_id.like(f"{CLIENT_PREFIX}%"),
                 )
             )
         }
+        new = [c for c in comments if c.ref not in stored and str(c.author_ref) in people]
+        self.report.comments_unchanged = sum(c.ref in stored for c in comments)
+        added = contributions.add_many(
+            self.db, self.actor, [self._draft(c, people[str(c.author_ref)]) for c in new]
+        )
+        self.report.comments_added = len(added)
+        self.report.held = sum(c.needs_review for c in added)
+        self.report.participants |= {people[str(c.author_ref)] for c in new}
+        return new, stored | {c.ref: row.id for c, row in zip(new, added, strict=True)}
 
-    def person(self, ref: int) -> int:
-        if ref not in self.people:
-            p = participants.find_or_import(
-                self.db, self.actor, self.info.group_id, str(ref), self.provenance
-            )
-            self.people[ref] = p.id
-        self.report.participants.add(self.people[ref])
-        return self.people[ref]
-
-    def comment(self, comment: polis.PolisComment) -> None:
-        if str(comment.ref) in self.statements:
-            self.report.comments_unchanged += 1
-            return
-        draft = contributions.Draft(
+    def _draft(self, comment: polis.PolisComment, author: int) -> contributions.Draft:
+        return contributions.Draft(
             session_id=self.info.id,
-            participant_id=self.person(comment.author_ref),
+            participant_id=author,
             text=comment.text.strip(),
             kind="proposal",
             language="und",
@@ -115,40 +177,44 @@ class _Importer:
             ref=str(comment.ref),
             created_at=comment.created_at,
             on_behalf=True,
+            flags=(MODERATED_OUT,) if comment.moderated == -1 else (),
         )
-        c = contributions.add(self.db, self.actor, draft)
-        if comment.moderated == -1:
-            c.flags = [*c.flags, MODERATED_OUT]
-            c.needs_review = True
-        self.statements[str(comment.ref)] = c.id
-        self.report.comments_added += 1
 
-    def votes(self, votes: list[polis.PolisVote]) -> None:
-        existing = {
-            (v.participant_id, v.contribution_id): v
-            for v in self.db.scalars(
-                select(Vote).where(Vote.session_id == self.info.id, Vote.kind == "agree")
+    def _votes(
+        self, votes: list[polis.PolisVote], people: dict[str, int], statements: dict[int, int]
+    ) -> list[polis.PolisVote]:
+        """Insert new votes and update changed ones in bulk; the votes written, for the manifest."""
+        stored = {
+            (pid, cid): (vid, value)
+            for vid, pid, cid, value in self.db.execute(
+                select(Vote.id, Vote.participant_id, Vote.contribution_id, Vote.value).where(
+                    Vote.session_id == self.info.id, Vote.kind == "agree"
+                )
             )
         }
-        for pv in votes:
-            key = (self.person(pv.voter_ref), self.statements[str(pv.comment_ref)])
-            found = existing.get(key)
-            if found is not None and found.value == pv.value:
+        added, changed, written = [], [], []
+        for v in votes:
+            pid, cid = people.get(str(v.voter_ref)), statements.get(v.comment_ref)
+            if pid is None or cid is None:  # the voter, or the statement's author, was erased
+                continue
+            self.report.participants.add(pid)
+            found = stored.get((pid, cid))
+            if found is not None and found[1] == v.value:
                 self.report.votes_unchanged += 1
                 continue
+            row = {"value": v.value, "created_at": v.created_at}
             if found is None:
-                found = Vote(session_id=self.info.id, participant_id=key[0],
-                             contribution_id=key[1], kind="agree", value=pv.value)  # fmt: skip
-                self.db.add(found)
-                self.report.votes_added += 1
+                added.append({"session_id": self.info.id, "participant_id": pid,
+                              "contribution_id": cid, "kind": "agree", **row})  # fmt: skip
             else:
-                found.value = pv.value
-                self.report.votes_changed += 1
-            self.db.flush()
-            events.record(
-                self.db, self.actor, "vote", "vote", found.id, group_id=self.info.group_id,
-                session_id=self.info.id,
-            )  # fmt: skip
+                changed.append({"id": found[0], **row})
+            written.append(v)
+        if added:
+            self.db.execute(insert(VOTES), added)  # Core: no ORM bookkeeping per row
+        if changed:
+            self.db.execute(update(Vote), changed)
+        self.report.votes_added, self.report.votes_changed = len(added), len(changed)
+        return written
 
 
 def import_polis(
@@ -161,10 +227,6 @@ def import_polis(
 
     def apply(db: Session) -> PolisReport:
         actor.require(actor.can_moderate(info.group_id), "import into this session")
-        importer = _Importer(db, actor, info, provenance)
-        for comment in export.comments:
-            importer.comment(comment)
-        importer.votes(export.votes)
-        return importer.report
+        return _Import(db, actor, info).run(export, provenance)
 
     return store.write(apply, url)

@@ -6,7 +6,8 @@ Follows Pol.is (math/src/polismath/math/repness.clj, stats.clj and docs/pca.md):
 - agree probability with a uniform prior, pa = (A + 1) / (S + 2), likewise pd;
 - Pol.is's one-proportion test z = 2·sqrt(S + 1)·((A + 1)/(S + 1) − ½), called
   significant at 90 % (one-sided) above 1.2816;
-- "group-aware consensus" = the product over groups of pa.
+- "group-aware consensus" = the product over every group of pa, a group that has not
+  voted on the statement counting ½ (conversation.clj, `group-aware-consensus`).
 
 Co-design groups are small (8–25 people), so every figure carries its n and a
 group with fewer than `min_votes` votes on a statement is reported but not
@@ -24,7 +25,7 @@ Dot votes (spend a budget of dots, at most a cap per item) are tallied here too.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -40,6 +41,7 @@ CONSENSUS_DISAGREE = "consensus: disagree"
 DIVISIVE = "divisive"
 NO_PATTERN = "no clear pattern"
 NOT_ENOUGH = "not enough votes"
+EVERYONE = "everyone"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class Tally:
     def add(self, value: int) -> Tally:
         return Tally(
             self.agree + (value == 1), self.disagree + (value == -1), self.passed + (value == 0)
+        )
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.agree + other.agree, self.disagree + other.disagree, self.passed + other.passed
         )
 
 
@@ -114,6 +121,30 @@ def latest_votes(votes: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str],
     return latest
 
 
+def tallies(
+    latest: Mapping[tuple[str, str], int], groups: Mapping[str, str]
+) -> dict[str, dict[str, Tally]]:
+    """statement → group → its votes, from latest votes; people in no group are left out.
+
+    Counted in one pass, not vote by vote, because an imported conversation has tens of
+    thousands of votes and the results view should still answer in a moment.
+    """
+    counts: Counter[tuple[str, str, int]] = Counter(
+        (statement, groups[participant], value)
+        for (participant, statement), value in latest.items()
+        if participant in groups
+    )
+    found: dict[str, dict[str, Tally]] = defaultdict(dict)
+    for statement, group, _ in counts:  # in the order the votes came, so ties break the same way
+        if group not in found[statement]:
+            found[statement][group] = Tally(
+                counts[statement, group, 1],
+                counts[statement, group, -1],
+                counts[statement, group, 0],
+            )
+    return dict(found)
+
+
 def statement_stats(
     votes: Iterable[tuple[str, str, int]],
     groups: Mapping[str, str],
@@ -124,22 +155,20 @@ def statement_stats(
     `groups` maps participant → group (declared co-design group, or an opinion
     group). Participants missing from it count overall only.
     """
-    overall: dict[str, Tally] = defaultdict(Tally)
-    by_group: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for (participant, statement), value in latest_votes(votes).items():
-        overall[statement] = overall[statement].add(value)
-        if participant in groups:
-            group = groups[participant]
-            by_group[statement][group] = by_group[statement][group].add(value)
+    latest = latest_votes(votes)
+    everyone = {participant: EVERYONE for participant, _ in latest}
+    overall = {s: by[EVERYONE] for s, by in tallies(latest, everyone).items()}
+    by_group = tallies(latest, groups)
+    names = sorted(set(groups.values()))
     stats = [
-        _judge(statement, tally, dict(by_group[statement]), min_votes)
+        _judge(statement, tally, by_group.get(statement, {}), names, min_votes)
         for statement, tally in overall.items()
     ]
     return sorted(stats, key=lambda s: (-(s.group_consensus or 0.0), s.statement))
 
 
 def _judge(
-    statement: str, overall: Tally, groups: dict[str, Tally], min_votes: int
+    statement: str, overall: Tally, groups: dict[str, Tally], names: list[str], min_votes: int
 ) -> StatementStats:
     judged = sorted(g for g, tally in groups.items() if tally.seen >= min_votes)
     tallies = [groups[g] for g in judged]
@@ -149,7 +178,7 @@ def _judge(
         groups=dict(sorted(groups.items())),
         judged=judged,
         verdict=_verdict(tallies),
-        group_consensus=math.prod(t.p_agree for t in tallies) if tallies else None,
+        group_consensus=math.prod(groups.get(n, Tally()).p_agree for n in names) if names else None,
         spread=max(t.p_agree for t in tallies) - min(t.p_agree for t in tallies)
         if tallies
         else None,

@@ -6,9 +6,10 @@ code shown once (only its hash is kept). Contributions imported by a facilitator
 recorded as consented outside codesign, with the importer and file as provenance.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,7 @@ from codesign.people.codes import (
     withdrawal_hash,
 )
 from codesign.store import Store, events
-from codesign.store.models import Consent, Participant
+from codesign.store.models import Consent, Event, Participant
 
 ROLES = (
     "by_and_for_organisation",
@@ -34,6 +35,7 @@ ROLES = (
 )
 LANGUAGES = ("en", "ur", "bn", "pa", "gu", "hi")
 ENROL_ATTEMPTS = 5
+OUTSIDE = "outside-codesign"  # the consent text version of people imported from elsewhere
 
 
 @dataclass(frozen=True)
@@ -184,11 +186,84 @@ def find_or_import(
         db,
         actor,
         group_id,
-        consent=ConsentChoice("outside-codesign", contribute=True),
+        consent=ConsentChoice(OUTSIDE, contribute=True),
         ref=name,
         source="imported",
         provenance=provenance,
     )
+
+
+def import_key(source: str, ref: str) -> str:
+    """What names an imported person across time: their source, session and own id.
+
+    Erasing them records its hash, so a later import of the same export does not bring
+    them back (`import_many`).
+    """
+    return f"{source}:{ref}"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """People of one import source: ref → participant id, who is new, who was erased before."""
+
+    ids: dict[str, int]
+    added: set[str]
+    erased: set[str]
+
+
+def import_many(
+    db: Session, group_id: int, source: str, refs: Iterable[str], provenance: str
+) -> Imported:
+    """Find or add the people an import names, keyed by (`source`, ref), in bulk.
+
+    New people get a pseudonym and a consent record given outside codesign, with the
+    import as provenance; no event each, because the import records one event for all
+    it brought in. Someone erased earlier stays erased: they are reported, not re-added.
+    """
+    wanted = set(refs)
+    known = _by_ref(db, source)
+    gone = _erased_keys(db, group_id)
+    erased = {
+        ref for ref in wanted - known.keys() if events.digest(import_key(source, ref)) in gone
+    }
+    new = sorted(wanted - known.keys() - erased)
+    if new:
+        taken = _taken(db, group_id)
+        rows = []
+        for ref in new:
+            taken.add(name := new_pseudonym(taken))
+            rows.append(
+                {"group_id": group_id, "pseudonym": name, "ref": ref, "import_source": source}
+            )
+        db.execute(insert(Participant), rows)
+        added = {ref: pid for ref, pid in _by_ref(db, source).items() if ref in set(new)}
+        db.execute(insert(Consent), [
+            {"participant_id": pid, "text_version": OUTSIDE, "contribute": True,
+             "source": "imported", "provenance": provenance}
+            for pid in added.values()
+        ])  # fmt: skip
+        known |= added
+    return Imported({ref: known[ref] for ref in wanted if ref in known}, set(new), erased)
+
+
+def _by_ref(db: Session, source: str) -> dict[str, int]:
+    rows = db.execute(
+        select(Participant.ref, Participant.id).where(Participant.import_source == source)
+    )
+    return {ref: pid for ref, pid in rows if ref is not None}
+
+
+def _erased_keys(db: Session, group_id: int) -> set[str]:
+    """Digests of the import keys of the group's erased people (see `erasure`)."""
+    rows = db.scalars(
+        select(Event.digest).where(
+            Event.action == "erase",
+            Event.target_type == "participant",
+            Event.group_id == group_id,
+            Event.digest.is_not(None),
+        )
+    )
+    return {digest for digest in rows if digest is not None}
 
 
 def get(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> Participant:

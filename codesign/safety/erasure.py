@@ -3,10 +3,11 @@
 Withdrawing removes everything a participant gave — contributions and their earlier
 revisions, votes, feedback and its status history, ratings, consent records and the
 participant row — in one transaction, and leaves one audit event (`erase`) that names
-only the participant's id. What was derived from their words is recomputed: tallies
-are counted on the fly, items merged into an erased contribution are re-pointed or
-un-merged, components left empty are deleted and suggested keywords that may echo the
-erased words are cleared.
+only the participant's id (and, for someone imported, the hash of their import key, so
+importing the same export again does not bring them back). What was derived from their
+words is recomputed: tallies are counted on the fly, items merged into an erased
+contribution are re-pointed or un-merged, components left empty are deleted and
+suggested keywords that may echo the erased words are cleared.
 
 Deleting a row is not enough on its own: SQLite keeps old page images in its
 write-ahead log. `secure_delete` (see `store`) zeroes deleted content in the file, and
@@ -29,6 +30,7 @@ from sqlalchemy.sql import ColumnElement
 from codesign import store
 from codesign.access import Actor, Role
 from codesign.errors import NotFound
+from codesign.people import participants
 from codesign.people.codes import withdrawal_hash
 from codesign.store import events
 from codesign.store.models import (
@@ -191,8 +193,11 @@ def erase_rows(db: Session, actor: Actor, p: Participant, removed: Counter[str])
     removed["ratings"] += delete_rows(db, delete(Rating).where(Rating.participant_id == p.id))
     removed["consents"] += delete_rows(db, delete(Consent).where(Consent.participant_id == p.id))
     group_id, participant_id = p.group_id, p.id
+    key = participants.import_key(p.import_source, p.ref or "") if p.import_source else None
     removed["participants"] += delete_rows(db, delete(Participant).where(Participant.id == p.id))
-    events.record(db, actor, "erase", "participant", participant_id, group_id=group_id)
+    events.record(  # an imported person's key, hashed, keeps a re-import from restoring them
+        db, actor, "erase", "participant", participant_id, group_id=group_id, content=key
+    )
 
 
 def _tombstone(db: Session, participant_id: int) -> bool:

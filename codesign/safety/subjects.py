@@ -1,9 +1,10 @@
 """Data subjects: finding the participant a request names, and everything held about them.
 
 A data protection officer receives requests that quote what the person knows: a
-pseudonym from the form, a reference from an imported sheet, or an id from an earlier
-report. `identify` turns that into one participant id, refusing to guess when it matches
-people in more than one group. `report` gathers a subject-access export: every row held
+pseudonym from the form, a reference from an imported sheet, an id from an earlier
+report, or the import key of someone imported ("polis:HKT479:5": source, session, their
+id there). `identify` turns that into one participant id, refusing to guess when it
+matches more than one person. `report` gathers a subject-access export: every row held
 about the participant and the audit events about them (ids and times only), minus the
 withdrawal code's hash, which is a credential rather than data about them.
 """
@@ -49,9 +50,11 @@ class Match:
 def _matches(db: Session, ident: str, group: str | None) -> list[Match]:
     wanted = ident.strip()
     found: dict[int, Match] = {}
+    source, _, ref = wanted.rpartition(":")
     checks: list[tuple[str, Any]] = [
         ("pseudonym", func.lower(Participant.pseudonym) == wanted.lower()),
         ("ref", Participant.ref == wanted),
+        ("import key", (Participant.import_source == source) & (Participant.ref == ref)),
     ]
     if wanted.isdigit():
         checks.append(("id", Participant.id == int(wanted)))
@@ -66,7 +69,7 @@ def _matches(db: Session, ident: str, group: str | None) -> list[Match]:
 
 
 def identify(ident: str, *, group: str | None = None, url: str | None = None) -> int:
-    """The one participant `ident` names (pseudonym, imported ref or numeric id)."""
+    """The one participant `ident` names (pseudonym, imported ref, import key or numeric id)."""
     with store.reading(url) as db:
         found = _matches(db, ident, group)
     if not found:
@@ -97,11 +100,17 @@ def _rows(db: Session, model: Any, where: Any) -> list[dict[str, Any]]:
     return [as_dict(r) for r in db.scalars(select(model).where(where).order_by(model.id))]
 
 
-def _their_events(db: Session, pid: int, targets: dict[str, list[int]]) -> list[dict[str, Any]]:
-    about = [Event.actor == f"participant:{pid}"]
-    about.append((Event.target_type == "participant") & (Event.target_id == pid))
+def _their_events(
+    db: Session, p: Participant, targets: dict[str, list[int]], sessions: set[int]
+) -> list[dict[str, Any]]:
+    """Events by or about them; for someone imported, the imports into their sessions,
+    which record everything an import brought in as one event."""
+    about = [Event.actor == f"participant:{p.id}"]
+    about.append((Event.target_type == "participant") & (Event.target_id == p.id))
     for kind, ids in targets.items():
         about.append((Event.target_type == kind) & Event.target_id.in_(ids))
+    if p.import_source:
+        about.append((Event.action == "import") & Event.session_id.in_(sessions))
     return _rows(db, Event, or_(*about))
 
 
@@ -127,7 +136,9 @@ def _gather(db: Session, p: Participant) -> dict[str, Any]:
         "votes": votes,
         "feedback": feedback,
         "ratings": _rows(db, Rating, Rating.participant_id == p.id),
-        "events": _their_events(db, p.id, targets),
+        "events": _their_events(
+            db, p, targets, {row["session_id"] for row in [*contributions, *votes]}
+        ),
     }
 
 

@@ -87,10 +87,24 @@ def _workshop_day(conn: Connection) -> None:
         conn.execute(CreateIndex(index))
 
 
+def _import_source(conn: Connection) -> None:
+    """participants.import_source, unique with ref: imported people keyed by source and session.
+
+    A database created by migration 1 from today's models has both already.
+    """
+    if "import_source" not in {c["name"] for c in inspect(conn).get_columns("participants")}:
+        conn.exec_driver_sql("ALTER TABLE participants ADD COLUMN import_source VARCHAR(80)")
+    conn.exec_driver_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS uq_participants_import"
+        " ON participants (import_source, ref)"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
     (2, "theme tables and their chosen quotes", _theme_tables),
     (3, "vote method per phase, ballot choice, resume token", _workshop_day),
+    (4, "imported participants keyed by import source and session", _import_source),
 ]
 
 

@@ -85,17 +85,25 @@ class Phase(Base):
 
 
 class Participant(Base):
-    """A pseudonymous member of one group. `ref` is an imported source's own id."""
+    """A pseudonymous member of one group. `ref` is an imported source's own id.
+
+    Someone imported from a source that numbers its own people (a Pol.is conversation)
+    carries `import_source` ("polis:HKT479": the source and the session imported into),
+    and (`import_source`, `ref`) is unique: voter 5 of one conversation is never merged
+    with voter 5 of another.
+    """
 
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("group_id", "pseudonym"),
         Index("ix_participants_resume_hash", "resume_hash", unique=True),
+        Index("uq_participants_import", "import_source", "ref", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(80))
     ref: Mapped[str | None] = mapped_column(String(120), index=True)
+    import_source: Mapped[str | None] = mapped_column(String(80))
     role: Mapped[str | None] = mapped_column(String(40))
     organisation_type: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(12), default="en")

@@ -1,0 +1,61 @@
+"""Imported Pol.is statements held out of results: what Pol.is did with each, why
+safeguarding held it, and releasing the chosen ones (or all) in one step."""
+
+import ipywidgets as widgets
+
+from codesign.facilitator.context import Context
+from codesign.facilitator.ui import button, esc, on_click, status_line
+from codesign.intake import polis_review
+from codesign.store import Store
+
+
+def held_html(found: list[polis_review.Held]) -> str:
+    """A table a facilitator can decide from: the words, Pol.is's moderation, the reasons."""
+    if not found:
+        return "<p>No imported statements are held.</p>"
+    rows = "".join(
+        f"<tr><td>{esc(h.ref)}</td><td>{esc(h.in_polis)}</td>"
+        f"<td>{esc('; '.join(reason for _, reason in h.reasons) or '—')}</td>"
+        f"<td>{h.votes}</td><td>{esc(h.text)}</td></tr>"
+        for h in found
+    )
+    head = (
+        "<tr><th>ref</th><th>in Pol.is</th><th>safeguarding</th><th>votes</th>"
+        "<th>statement</th></tr>"
+    )
+    return (
+        "<p>These were moderated once already, in Pol.is. Read each; release the ones the"
+        " room may see. Releasing keeps the flags on record and logs an event.</p>"
+        f"<table>{head}{rows}</table>"
+    )
+
+
+class ImportsPanel:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = Store.open(ctx.url)
+        self.table = widgets.HTML()
+        self.chosen = widgets.SelectMultiple(
+            description="Choose", layout=widgets.Layout(width="40em", height="10em")
+        )
+        self.release = button("Release chosen", "primary")
+        self.release_all = button("Release all", "warning")
+        self.status = status_line()
+        on_click(self.release, self.status, lambda: self._release(set(self.chosen.value)),
+                 self.refresh)  # fmt: skip
+        on_click(self.release_all, self.status, lambda: self._release(None), self.refresh)
+        self.widget = widgets.VBox(
+            [self.table, self.chosen, widgets.HBox([self.release, self.release_all]), self.status]
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        found = polis_review.held(self.store, self.ctx.session_id, actor=self.ctx.actor)
+        self.table.value = held_html(found)
+        self.chosen.options = [(f"[{h.ref}] {h.text[:80]}", h.ref) for h in found]
+
+    def _release(self, refs: set[str] | None) -> str:
+        if refs is not None and not refs:
+            return "Choose one or more statements first, or press Release all."
+        done = polis_review.release(self.store, self.ctx.session_id, refs, actor=self.ctx.actor)
+        return f"Released {len(done)} statements into results."
