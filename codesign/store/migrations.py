@@ -47,9 +47,14 @@ def _theme_tables(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=tables)
 
 
+def _embedding_cache(conn: Connection) -> None:
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables["contribution_embeddings"]])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
     (2, "theme tables and their chosen quotes", _theme_tables),
+    (3, "sentence vectors cached per contribution", _embedding_cache),
 ]
 
 
