@@ -97,6 +97,12 @@ def candidate_components(root: Path = TEMPLATES) -> list[dict[str, Any]]:
     return list(read_toml(root / "programme" / "components.toml")["components"])
 
 
+def stop_words(root: Path = TEMPLATES) -> dict[str, frozenset[str]]:
+    """Words kept out of component labels, per language code (space-separated in the file)."""
+    raw = read_toml(root / "languages" / "stopwords.toml")
+    return {language: frozenset(table["words"].split()) for language, table in raw.items()}
+
+
 def consent_text(root: Path = TEMPLATES) -> dict[str, Any]:
     """The versioned consent text: `version` plus one table per language."""
     return read_toml(root / "consent" / "consent.toml")

@@ -69,7 +69,8 @@ def _tables(votes: dict[str, list[tuple[str, int]]]) -> dict:
         contributions.append({"id": n, "text": f"idea {n}", "group": group})
         components.append(
             {"component": f"c{n}", "session_code": f"S{n}", "group": group, "label": "Faith",
-             "keywords": "faith; church", "seed_key": "faith-and-culture", "suggested": False}
+             "keywords": "faith; church", "seed_key": "faith-and-culture",
+             "programme_key": "faith-and-culture", "suggested": False}
         )  # fmt: skip
         members.append({"component": f"c{n}", "contribution": n})
         vote_rows += [

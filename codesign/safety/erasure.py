@@ -38,6 +38,7 @@ from codesign.store.models import (
     ComponentMember,
     Consent,
     Contribution,
+    ContributionEmbedding,
     Event,
     FeedbackItem,
     FeedbackStatusChange,
@@ -52,6 +53,7 @@ ERASED_TABLES = (
     "revisions",
     "votes",
     "component_members",
+    "contribution_embeddings",
     "components",
     "theme_quotes",
     "feedback_items",
@@ -139,7 +141,7 @@ def _tidy_components(db: Session, touched: set[int], removed: Counter[str]) -> N
 
 
 def remove_contributions(db: Session, doomed: set[int], removed: Counter[str]) -> None:
-    """Delete contributions with their revisions, votes on them and component places."""
+    """Delete contributions with their revisions, votes on them, component places and vectors."""
     if not doomed:
         return
     _release_merged(db, doomed, removed)
@@ -153,6 +155,10 @@ def remove_contributions(db: Session, doomed: set[int], removed: Counter[str]) -
     )
     removed["votes"] += delete_rows(db, delete(Vote).where(Vote.contribution_id.in_(doomed)))
     delete_rows(db, delete(ComponentMember).where(ComponentMember.contribution_id.in_(doomed)))
+    delete_rows(
+        db,
+        delete(ContributionEmbedding).where(ContributionEmbedding.contribution_id.in_(doomed)),
+    )
     db.execute(update(Contribution).where(Contribution.id.in_(doomed)).values(merged_into_id=None))
     removed["contributions"] += delete_rows(
         db, delete(Contribution).where(Contribution.id.in_(doomed))

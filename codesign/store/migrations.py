@@ -100,11 +100,16 @@ def _import_source(conn: Connection) -> None:
     )
 
 
+def _embedding_cache(conn: Connection) -> None:
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables["contribution_embeddings"]])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
     (2, "theme tables and their chosen quotes", _theme_tables),
     (3, "vote method per phase, ballot choice, resume token", _workshop_day),
     (4, "imported participants keyed by import source and session", _import_source),
+    (5, "sentence vectors cached per contribution", _embedding_cache),
 ]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -207,6 +208,23 @@ class ComponentMember(Base):
         ForeignKey("components.id", ondelete="CASCADE"), index=True
     )
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ContributionEmbedding(Base):
+    """A contribution's sentence vector, computed once and reused by every clustering.
+
+    Keyed by the model that made it and a hash of the exact text it was made from, so an
+    edit or a new model makes it stale instead of wrong. Derived from the text, so it is
+    deleted with the contribution (ON DELETE CASCADE) when someone withdraws.
+    """
+
+    __tablename__ = "contribution_embeddings"
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
 
 
 class ToolkitSection(Base):

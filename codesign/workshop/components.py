@@ -12,11 +12,21 @@ Re-clustering keeps edited components (and their labels) and pinned memberships 
 are; it re-assigns only unpinned contributions, offering each edited component to the
 algorithm as a seed (its label and members' words) so similar new contributions join it.
 Unedited components are rebuilt from scratch.
+
+Clustering is by meaning across the six workshop languages where the embedding engine
+runs (`clustering.method_for`), on vectors cached per contribution (`vectors`), so a
+re-clustering after an edit encodes only what is new. An edited component is offered
+as a seed by the mean of its members' vectors. Texts are redacted before clustering,
+so no phone number or email address reaches a label.
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +36,10 @@ from codesign.errors import Conflict, Invalid, NotFound
 from codesign.store import Store, events
 from codesign.store.models import Component, ComponentMember, Contribution
 from codesign.store.models import Session as WorkshopSession
+
+if TYPE_CHECKING:  # imported where used: phones read components and must stay light
+    from codesign.methods import embedding
+    from codesign.workshop import vectors
 
 MAX_LABEL = 200
 
@@ -49,12 +63,16 @@ class ComponentView:
     seed_key: str | None
     edited: bool
     members: list[Member]
+    representatives: list[Member]
+    languages: list[str]
 
     def as_json(self) -> dict[str, object]:
         return {
             "label": self.label,
             "keywords": self.keywords,
             "members": [{"id": m.id, "ref": m.ref} for m in self.members],
+            "representatives": [{"id": m.id, "ref": m.ref} for m in self.representatives],
+            "languages": self.languages,
         }
 
 
@@ -66,6 +84,7 @@ class _Seed:
     description: str
     component_id: int | None = None
     key: str | None = None
+    members: tuple[vectors.Item, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,7 +111,7 @@ def listing(
     """A session's components in creation order; `shared=True` leaves out unreviewed flags."""
     with store.reading(url) as db:
         actor.require(actor.can_read(_group_of(db, session_id)), "see this session's components")
-        return _views(db, session_id, shared)
+        return _views(db, session_id, shared, detailed=True)
 
 
 def for_room(store: Store, session_id: int, *, actor: Actor) -> list[ComponentView]:
@@ -104,10 +123,10 @@ def for_room(store: Store, session_id: int, *, actor: Actor) -> list[ComponentVi
     """
     with store.reading() as db:
         actor.require(actor.in_group(_group_of(db, session_id)), "see this session's groups")
-        return _views(db, session_id, shared=True)
+        return _views(db, session_id, shared=True, detailed=False)
 
 
-def _views(db: Session, session_id: int, shared: bool) -> list[ComponentView]:
+def _views(db: Session, session_id: int, shared: bool, detailed: bool) -> list[ComponentView]:
     found = list(
         db.scalars(
             select(Component).where(Component.session_id == session_id).order_by(Component.id)
@@ -126,10 +145,48 @@ def _views(db: Session, session_id: int, shared: bool) -> list[ComponentView]:
     for component_id, pinned, c in rows:
         if not (shared and c.needs_review):
             members[component_id].append(Member(c.id, c.ref, c.text, pinned, c.needs_review))
-    return [
-        ComponentView(c.id, c.label, list(c.keywords), c.seed_key, c.edited, members[c.id])
-        for c in found
-    ]
+    return [_view(db, c, members[c.id], detailed) for c in found]
+
+
+def _view(db: Session, comp: Component, members: list[Member], detailed: bool) -> ComponentView:
+    """A stored component with its members and, for the facilitator (`detailed`), its most
+    typical members and their languages: phones skip those, so their kernel never loads
+    scikit-learn or the language tables."""
+    typical, written_in = _details(db, members) if detailed else ([], [])
+    return ComponentView(
+        id=comp.id,
+        label=comp.label,
+        keywords=list(comp.keywords),
+        seed_key=comp.seed_key,
+        edited=comp.edited,
+        members=members,
+        representatives=typical,
+        languages=written_in,
+    )
+
+
+def _details(db: Session, members: list[Member]) -> tuple[list[Member], list[str]]:
+    from codesign.methods import languages
+
+    return _representatives(db, members), languages.among([m.text for m in members])
+
+
+def _representatives(db: Session, members: list[Member]) -> list[Member]:
+    """The members nearest the component's centre, among those with a stored vector.
+
+    Worked out when listing rather than stored, so it follows every move, merge and split;
+    without stored vectors (the TF-IDF fallback) it is the first members.
+    """
+    from codesign.methods import clustering
+    from codesign.workshop import vectors
+
+    items = [(m.id, vectors.for_clustering(m.text)) for m in members]
+    found = vectors.lookup(db, items)
+    known = [(m, item) for m, item in zip(members, items, strict=True) if m.id in found]
+    if not known:
+        return members[: clustering.REPRESENTATIVES]
+    rows = np.stack([found[m.id] for m, _ in known])
+    return [known[i][0] for i in clustering.typical(rows, [text for _, (_, text) in known])]
 
 
 def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[int]:
@@ -157,19 +214,24 @@ def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[i
 
 
 def _edited_seeds(db: Session, session_id: int) -> list[_Seed]:
-    """Each edited component as a seed: its label plus the words of its current members."""
+    """Each edited component as a seed: its label, and its current members' words and vectors."""
     seeds = []
     for comp in db.scalars(
         select(Component)
         .where(Component.session_id == session_id, Component.edited.is_(True))
         .order_by(Component.id)
     ):
-        texts = db.scalars(
-            select(Contribution.text)
-            .join(ComponentMember, ComponentMember.contribution_id == Contribution.id)
-            .where(ComponentMember.component_id == comp.id, Contribution.status == "visible")
-        )
-        seeds.append(_Seed(comp.label, " ".join([*comp.keywords, *texts]), component_id=comp.id))
+        members = [
+            (cid, vectors.for_clustering(text))
+            for cid, text in db.execute(
+                select(Contribution.id, Contribution.text)
+                .join(ComponentMember, ComponentMember.contribution_id == Contribution.id)
+                .where(ComponentMember.component_id == comp.id, Contribution.status == "visible")
+                .order_by(Contribution.id)
+            )
+        ]
+        description = " ".join([*comp.keywords, *(text for _, text in members)])
+        seeds.append(_Seed(comp.label, description, component_id=comp.id, members=tuple(members)))
     return seeds
 
 
@@ -181,11 +243,13 @@ def _template_seeds(taken: set[str]) -> list[_Seed]:
     ]
 
 
-def _free_contributions(db: Session, session_id: int) -> list[tuple[int, str]]:
-    """Visible contributions not pinned to a component: the ones clustering may (re)place."""
+def _free_contributions(db: Session, session_id: int) -> list[vectors.Item]:
+    """Visible contributions not pinned to a component (the ones clustering may place),
+    their identifying details blanked out."""
     pinned = select(ComponentMember.contribution_id).where(ComponentMember.pinned.is_(True))
-    return list(
-        db.execute(
+    return [
+        (cid, vectors.for_clustering(text))
+        for cid, text in db.execute(
             select(Contribution.id, Contribution.text)
             .where(
                 Contribution.session_id == session_id,
@@ -194,7 +258,7 @@ def _free_contributions(db: Session, session_id: int) -> list[tuple[int, str]]:
             )
             .order_by(Contribution.id)
         )
-    )
+    ]
 
 
 def _unique_names(seeds: list[_Seed]) -> list[str]:
@@ -208,16 +272,45 @@ def _unique_names(seeds: list[_Seed]) -> list[str]:
     return names
 
 
-def _plan(free: list[tuple[int, str]], seeds: list[_Seed], k: int | None) -> _Plan:
+def _seed_vector(table: dict[int, np.ndarray], seed: _Seed) -> np.ndarray | None:
+    """An edited component's place in the multilingual space: its members' mean direction."""
+    from codesign.methods import clustering
+
+    if not table or not seed.members:
+        return None
+    rows = np.stack([table[cid] for cid, _ in seed.members])
+    return clustering.aligned(rows, [text for _, text in seed.members]).mean(axis=0)
+
+
+def _plan(
+    store_: Store,
+    free: list[vectors.Item],
+    seeds: list[_Seed],
+    k: int | None,
+    method: str,
+    progress: embedding.Progress | None,
+) -> _Plan:
     """Run the clustering (outside any transaction: it is the slow part) and map its result."""
     # Imported here: scikit-learn costs every participant's kernel ~100 MB and seconds to
     # load, and phones read components (`for_room`) without ever clustering.
     from codesign.methods import clustering
+    from codesign.workshop import vectors
 
+    table: dict[int, np.ndarray] = {}
+    if method == "multilingual":
+        needed = list(dict([*free, *(m for s in seeds for m in s.members)]).items())
+        rows = vectors.vectors(store_, needed, progress)
+        table = {cid: row for (cid, _), row in zip(needed, rows, strict=True)}
     names = _unique_names(seeds)
     by_name = dict(zip(names, seeds, strict=True))
     suggested = clustering.suggest_components(
-        [text for _, text in free], k=k, seeds=[(n, s.description) for n, s in by_name.items()]
+        [text for _, text in free],
+        k=k,
+        seeds=[
+            clustering.Seed(n, s.description, _seed_vector(table, s)) for n, s in by_name.items()
+        ],
+        method=method,
+        vectors=np.stack([table[cid] for cid, _ in free]) if table else None,
     )
     plan = _Plan([], [])
     for comp in suggested:
@@ -276,21 +369,29 @@ def cluster(
     *,
     k: int | None = None,
     seeded: bool = False,
+    method: str = "auto",
+    progress: embedding.Progress | None = None,
     url: str | None = None,
 ) -> list[ComponentView]:
     """Suggest components for a session's visible contributions, keeping the facilitator's edits.
 
     `k` is the number of new components (None: chosen automatically); `seeded` starts
     from the programme's candidate components in `templates/programme/components.toml`.
+    `method` is "auto", "multilingual" or "tfidf" (see `clustering`); `progress(done,
+    total)` follows the encoding of contributions that have no stored vector yet.
     """
-    with store.reading(url) as db:
+    from codesign.methods import clustering
+
+    store_ = Store.open(url)
+    with store_.reading() as db:
         actor.require(actor.can_moderate(_group_of(db, session_id)), "cluster this session")
         seeds = _edited_seeds(db, session_id)
         free = _free_contributions(db, session_id)
     if seeded:
         seeds += _template_seeds({s.name for s in seeds})
-    plan = _plan(free, seeds, k) if free else _Plan([], [])
-    store.write(lambda db: _apply(db, actor, session_id, plan), url)
+    chosen = clustering.method_for(method)
+    plan = _plan(store_, free, seeds, k, chosen, progress) if free else _Plan([], [])
+    store_.write(lambda db: _apply(db, actor, session_id, plan))
     return listing(session_id, actor, url=url)
 
 
