@@ -14,8 +14,8 @@ def test_voila_is_configured_for_a_room_arriving_at_once() -> None:
     assert args[0].endswith("notebooks/participant.ipynb")  # one notebook, not a directory
     for wanted in (
         "--Voila.ip=127.0.0.1", "--preheat_kernel=True", "--pool_size=50",
-        "--VoilaKernelManager.fill_delay=10", "--MappingKernelManager.cull_idle_timeout=3600",
-        "--MappingKernelManager.cull_interval=300", "--show_tracebacks=False",
+        "--VoilaKernelManager.fill_delay=10", "--CodesignVoila.join_grace=90.0",
+        "--CodesignVoila.per_client=3", "--CodesignVoila.max_in_use=0", "--show_tracebacks=False",
         "--strip_sources=True", "--template=codesign",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",

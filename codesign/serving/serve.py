@@ -11,6 +11,7 @@ secret that is part of the printed URL. Both listen on 127.0.0.1 unless told oth
 """
 
 import ctypes
+import json
 import os
 import secrets
 import signal
@@ -19,11 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+import urllib.request
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
 from codesign.config import ENV_VAR, PROJECT_ROOT, database_url
+from codesign.serving import kernels
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 PARTICIPANT_NOTEBOOK = NOTEBOOKS / "participant.ipynb"
@@ -31,16 +34,34 @@ JUPYTER_DATA = Path(__file__).resolve().parents[1] / "share" / "jupyter"
 TEMPLATE = "codesign"
 DEFAULT_POOL = 50
 FILL_DELAY_SECONDS = 10
-CULL_IDLE_SECONDS = 3600
-CULL_INTERVAL_SECONDS = 300
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
 STOP_SECONDS = 15
 PR_SET_PDEATHSIG = 1
-POOL_FILLED = "is filled with"  # Voilà's log line once the preheated pool is full
+STATUS_PATH = "codesign/status"  # served by codesign.serving.voila_app
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """How kernels are kept: see `codesign.serving.kernels` for why each rule exists."""
+
+    max_in_use: int = 0  # kernels claimed by pages at most (0: no cap)
+    per_client: int = kernels.PER_CLIENT
+    join_grace: float = kernels.JOIN_GRACE_SECONDS
+    away: float = kernels.AWAY_SECONDS
+    sweep_interval: float = kernels.SWEEP_SECONDS
+
+    def args(self) -> list[str]:
+        return [f"--CodesignVoila.{name}={value}" for name, value in asdict(self).items()]
 
 
 def voila_args(
-    notebook: Path, host: str, port: int, pool: int, *, fill_delay: int = FILL_DELAY_SECONDS
+    notebook: Path,
+    host: str,
+    port: int,
+    pool: int,
+    *,
+    fill_delay: int = FILL_DELAY_SECONDS,
+    lifecycle: Lifecycle = Lifecycle(),
 ) -> list[str]:
     """The Voilà options `serve` uses (benchmarks reuse them for a bare notebook)."""
     preheat = pool > 0
@@ -61,8 +82,7 @@ def voila_args(
         f"--preheat_kernel={preheat}",
         f"--pool_size={pool}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        *lifecycle.args(),
     ]
 
 
@@ -119,12 +139,23 @@ class Server:
                     return code
             time.sleep(0.5)
 
-    def wait_until_warm(self, timeout: float = 60) -> None:
-        """Wait until Voilà reports its preheated pool full (before showing the QR code)."""
+    def status(self) -> dict[str, int]:
+        """The participant server's counts: pool, warm, in_use, max_in_use, kernels."""
+        with urllib.request.urlopen(self.participant_url + STATUS_PATH, timeout=10) as reply:
+            counts: dict[str, int] = json.load(reply)
+        return counts
+
+    def wait_until_ready(self, timeout: float = 120) -> dict[str, int]:
+        """Wait until every pool kernel has started and run the notebook, so a room
+        arriving at once is served from the pool; returns the status then."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if POOL_FILLED in self.log_path.read_text(errors="replace"):
-                return
+            try:
+                counts = self.status()
+            except OSError:
+                counts = {}
+            if counts and counts["warm"] >= counts["pool"]:
+                return counts
             time.sleep(0.2)
         raise RuntimeError(f"The kernel pool was not ready within {timeout:.0f} s.")
 
@@ -176,6 +207,7 @@ def start(
     log_path: Path | None = None,
     timeout: float = 60,
     fill_delay: int = FILL_DELAY_SECONDS,
+    lifecycle: Lifecycle = Lifecycle(),
 ) -> Server:
     """Start the participant (and facilitator) servers; returns once both accept connections.
 
@@ -194,7 +226,7 @@ def start(
             [
                 "-m",
                 "codesign.serving.voila_app",
-                *voila_args(notebook, host, port, pool, fill_delay=fill_delay),
+                *voila_args(notebook, host, port, pool, fill_delay=fill_delay, lifecycle=lifecycle),
             ],
             env,
             log,
