@@ -6,6 +6,8 @@ message would; rows are read back through the package to prove what was stored.
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -76,6 +78,24 @@ def test_codes_forgive_case_and_spaces_and_links_carry_them(demo_sqlite: str) ->
     nothing = new_app(demo_sqlite)
     nothing.join_from_link("")
     assert nothing.step == "join" and join_view(nothing).status.text == ""
+
+
+def test_a_link_arriving_after_the_notebook_ran_still_joins(demo_sqlite: str) -> None:
+    """A preheated kernel's notebook ends before the page request (and its link) comes."""
+    arrived = threading.Event()
+    app = new_app(demo_sqlite)
+
+    def read_query() -> str:
+        arrived.wait(10)
+        return f"code={demo.demo_code('bc-live')}"
+
+    app.join_when_requested(read_query)
+    assert app.step == "join"  # the notebook's cell has returned; nobody has asked yet
+    arrived.set()
+    deadline = time.monotonic() + 10
+    while app.step != "consent" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.step == "consent"
 
 
 def test_nothing_is_stored_before_consent(demo_sqlite: str) -> None:

@@ -12,6 +12,7 @@ secret that is part of the printed URL. Both listen on 127.0.0.1 unless told oth
 
 import ctypes
 import json
+import math
 import os
 import secrets
 import signal
@@ -33,11 +34,54 @@ PARTICIPANT_NOTEBOOK = NOTEBOOKS / "participant.ipynb"
 JUPYTER_DATA = Path(__file__).resolve().parents[1] / "share" / "jupyter"
 TEMPLATE = "codesign"
 DEFAULT_POOL = 50
+DEFAULT_PARTICIPANTS = 40
+DEFAULT_MB_PER_PARTICIPANT = 200
+KERNEL_MB = 80  # a participant kernel's RSS, measured (benchmarks/bench_participant_page.py)
+SERVERS_MB = 350  # Voilà itself (about 200 MB under load) and JupyterLab (about 150 MB)
+POOL_HEADROOM = 1.25  # reloads and second devices draw on the pool too
 FILL_DELAY_SECONDS = 10
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
 STOP_SECONDS = 15
 PR_SET_PDEATHSIG = 1
 STATUS_PATH = "codesign/status"  # served by codesign.serving.voila_app
+
+
+class BudgetTooSmall(ValueError):
+    """The memory budget cannot hold the pool and a kernel for everyone expected."""
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Pool and kernel cap for a room: what `codesign serve --participants N` runs with."""
+
+    participants: int
+    pool: int
+    max_in_use: int
+
+    @property
+    def memory_mb(self) -> int:
+        """The most these kernels and the servers can take together."""
+        return SERVERS_MB + (self.pool + self.max_in_use) * KERNEL_MB
+
+
+def size_for(participants: int, mb_per_participant: int = DEFAULT_MB_PER_PARTICIPANT) -> Sizing:
+    """Size the pool from the people expected, and cap the kernels by the memory budget.
+
+    The pool has 1.25 kernels per person, so a whole room arriving at once (and a few
+    reloads) is served from warm kernels; whatever the budget (participants × MB each;
+    the servers' own ~350 MB come on top) affords beyond the pool is the cap on kernels in
+    use, so a flood of page loads is told "try again in a minute" instead of exhausting
+    memory.
+    """
+    pool = math.ceil(participants * POOL_HEADROOM)
+    affordable = participants * mb_per_participant // KERNEL_MB
+    if affordable - pool < participants:
+        needed = math.ceil((pool + participants) * KERNEL_MB / participants)
+        raise BudgetTooSmall(
+            f"{mb_per_participant} MB per participant cannot hold a warm pool of {pool} and "
+            f"a kernel for each of {participants} people: allow at least {needed} MB."
+        )
+    return Sizing(participants, pool, affordable - pool)
 
 
 @dataclass(frozen=True)
