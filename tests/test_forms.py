@@ -264,6 +264,26 @@ def test_edit_and_withdraw_own_contributions(demo_sqlite: str) -> None:
     assert view.status.text == "Withdrawn and deleted."
 
 
+def test_a_send_adds_one_row_and_keeps_the_others(demo_sqlite: str) -> None:
+    """Rebuilding every row on each send made the fortieth send far slower than the first."""
+    app = new_app(demo_sqlite)
+    join(app, "bc-live")
+    view = contribute_view(app)
+    for text in ("one", "two", "three"):
+        view.box.value = text
+        view.send.click()
+    before = list(view.rows.children)
+    view.box.value = "four"
+    view.send.click()
+    after = list(view.rows.children)
+    assert len(after) == 4 and set(before) < set(after)  # the same widgets, one more
+    after[0].children[2].children[0].children[0].click()  # Edit the first row shown
+    view.box.value = "edited"
+    view.send.click()
+    edited = set(view.rows.children)
+    assert len(edited) == 4 and after[0] not in edited and set(after[1:]) < edited
+
+
 def test_the_form_follows_the_facilitator(demo_sqlite: str) -> None:
     app = new_app(demo_sqlite)
     join(app, "bc-live")
