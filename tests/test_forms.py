@@ -6,6 +6,8 @@ message would; rows are read back through the package to prove what was stored.
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -76,6 +78,24 @@ def test_codes_forgive_case_and_spaces_and_links_carry_them(demo_sqlite: str) ->
     nothing = new_app(demo_sqlite)
     nothing.join_from_link("")
     assert nothing.step == "join" and join_view(nothing).status.text == ""
+
+
+def test_a_link_arriving_after_the_notebook_ran_still_joins(demo_sqlite: str) -> None:
+    """A preheated kernel's notebook ends before the page request (and its link) comes."""
+    arrived = threading.Event()
+    app = new_app(demo_sqlite)
+
+    def read_query() -> str:
+        arrived.wait(10)
+        return f"code={demo.demo_code('bc-live')}"
+
+    app.join_when_requested(read_query)
+    assert app.step == "join"  # the notebook's cell has returned; nobody has asked yet
+    arrived.set()
+    deadline = time.monotonic() + 10
+    while app.step != "consent" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.step == "consent"
 
 
 def test_nothing_is_stored_before_consent(demo_sqlite: str) -> None:
@@ -242,6 +262,26 @@ def test_edit_and_withdraw_own_contributions(demo_sqlite: str) -> None:
     confirm.children[1].children[0].click()  # Yes, withdraw it
     assert contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite) == []
     assert view.status.text == "Withdrawn and deleted."
+
+
+def test_a_send_adds_one_row_and_keeps_the_others(demo_sqlite: str) -> None:
+    """Rebuilding every row on each send made the fortieth send far slower than the first."""
+    app = new_app(demo_sqlite)
+    join(app, "bc-live")
+    view = contribute_view(app)
+    for text in ("one", "two", "three"):
+        view.box.value = text
+        view.send.click()
+    before = list(view.rows.children)
+    view.box.value = "four"
+    view.send.click()
+    after = list(view.rows.children)
+    assert len(after) == 4 and set(before) < set(after)  # the same widgets, one more
+    after[0].children[2].children[0].children[0].click()  # Edit the first row shown
+    view.box.value = "edited"
+    view.send.click()
+    edited = set(view.rows.children)
+    assert len(edited) == 4 and after[0] not in edited and set(after[1:]) < edited
 
 
 def test_the_form_follows_the_facilitator(demo_sqlite: str) -> None:

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from codesign.cli import main
 from codesign.serving import serve
+from codesign.workshop import sessions
 
 
 def test_voila_is_configured_for_a_room_arriving_at_once() -> None:
@@ -14,8 +15,8 @@ def test_voila_is_configured_for_a_room_arriving_at_once() -> None:
     assert args[0].endswith("notebooks/participant.ipynb")  # one notebook, not a directory
     for wanted in (
         "--Voila.ip=127.0.0.1", "--preheat_kernel=True", "--pool_size=50",
-        "--VoilaKernelManager.fill_delay=10", "--MappingKernelManager.cull_idle_timeout=3600",
-        "--MappingKernelManager.cull_interval=300", "--show_tracebacks=False",
+        "--VoilaKernelManager.fill_delay=10", "--CodesignVoila.join_grace=90.0",
+        "--CodesignVoila.per_client=3", "--CodesignVoila.max_in_use=0", "--show_tracebacks=False",
         "--strip_sources=True", "--template=codesign",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
@@ -37,6 +38,9 @@ class FakeServer:
     log_path = Path("/tmp/serve.log")
     stopped = False
 
+    def wait_until_ready(self) -> dict[str, int]:
+        return {"pool": 9, "warm": 9}
+
     def wait(self) -> int:
         raise KeyboardInterrupt
 
@@ -44,7 +48,9 @@ class FakeServer:
         FakeServer.stopped = True
 
 
-def test_serve_prints_two_urls_and_stops_cleanly_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_prints_its_urls_then_ready_and_every_open_session_and_stops_on_ctrl_c(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite: str
+) -> None:
     seen: dict[str, object] = {}
 
     def fake_start(db: str | None, **options: object) -> FakeServer:
@@ -52,10 +58,31 @@ def test_serve_prints_two_urls_and_stops_cleanly_on_ctrl_c(monkeypatch: pytest.M
         return FakeServer()
 
     monkeypatch.setattr(serve, "start", fake_start)
-    result = CliRunner().invoke(main, ["serve", "--pool", "7", "--db", "sqlite:///x.sqlite"])
+    result = CliRunner().invoke(main, ["serve", "--participants", "7", "--db", demo_sqlite])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
         "Participants: http://127.0.0.1:8866/",
         "Facilitator: http://127.0.0.1:9999/lab?token=secret",
     ]
-    assert seen["pool"] == 7 and seen["host"] == "127.0.0.1" and FakeServer.stopped
+    assert lines[2].startswith("Ready for 7 participants: 9 kernels warm, at most ")
+    open_codes = {info.code for info in sessions.listing(url=demo_sqlite) if not info.closed}
+    linked = {line.rsplit("?code=", 1)[1] for line in lines[3:]}
+    assert linked == open_codes and len(open_codes) >= 2  # one server, every open session
+    assert seen["pool"] == 9 and seen["host"] == "127.0.0.1" and FakeServer.stopped
+
+
+def test_the_pool_follows_the_people_expected_and_the_budget_caps_the_kernels() -> None:
+    sizing = serve.size_for(40, 200)
+    assert sizing.pool == 50 and sizing.max_in_use >= 40
+    assert sizing.memory_mb <= 40 * 200 + serve.SERVERS_MB
+    bigger = serve.size_for(40, 400)
+    assert bigger.pool == 50 and bigger.max_in_use > sizing.max_in_use
+    with pytest.raises(serve.BudgetTooSmall, match="at least 180 MB"):
+        serve.size_for(40, 150)
+    assert serve.size_for(40, 180).max_in_use >= 40
+
+
+def test_serve_refuses_a_budget_too_small_before_starting_anything() -> None:
+    result = CliRunner().invoke(main, ["serve", "--memory-per-participant", "100"])
+    assert result.exit_code == 2 and "allow at least" in result.output

@@ -280,3 +280,22 @@ class ParticipantApp:
         view = self.view("join")
         assert isinstance(view, JoinView)
         view.join_from_link(query)
+
+    def join_when_requested(self, read_query: Callable[[], str]) -> None:
+        """Join from the link once the page request's query arrives, on a thread of its own.
+
+        A preheated kernel learns the query only when someone asks for the page. Waiting
+        in a cell would leave the notebook unfinished until then; waiting here lets the
+        notebook finish, so the pool kernel is warm (and `codesign serve` can say when all
+        of them are) before anyone arrives.
+        """
+
+        def run() -> None:
+            try:
+                query = read_query()
+                with self.ctx.lock:
+                    self.join_from_link(query)
+            except Exception:
+                log.exception("Joining from the page's link failed")
+
+        threading.Thread(target=run, name="codesign-link-join", daemon=True).start()

@@ -11,6 +11,8 @@ secret that is part of the printed URL. Both listen on 127.0.0.1 unless told oth
 """
 
 import ctypes
+import json
+import math
 import os
 import secrets
 import signal
@@ -19,28 +21,91 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+import urllib.request
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
 from codesign.config import ENV_VAR, PROJECT_ROOT, database_url
+from codesign.serving import kernels
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 PARTICIPANT_NOTEBOOK = NOTEBOOKS / "participant.ipynb"
 JUPYTER_DATA = Path(__file__).resolve().parents[1] / "share" / "jupyter"
 TEMPLATE = "codesign"
 DEFAULT_POOL = 50
+DEFAULT_PARTICIPANTS = 40
+DEFAULT_MB_PER_PARTICIPANT = 200
+KERNEL_MB = 80  # a participant kernel's RSS, measured (benchmarks/bench_participant_page.py)
+SERVERS_MB = 350  # Voilà itself (about 200 MB under load) and JupyterLab (about 150 MB)
+POOL_HEADROOM = 1.25  # reloads and second devices draw on the pool too
 FILL_DELAY_SECONDS = 10
-CULL_IDLE_SECONDS = 3600
-CULL_INTERVAL_SECONDS = 300
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
 STOP_SECONDS = 15
 PR_SET_PDEATHSIG = 1
-POOL_FILLED = "is filled with"  # Voilà's log line once the preheated pool is full
+STATUS_PATH = "codesign/status"  # served by codesign.serving.voila_app
+
+
+class BudgetTooSmall(ValueError):
+    """The memory budget cannot hold the pool and a kernel for everyone expected."""
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """Pool and kernel cap for a room: what `codesign serve --participants N` runs with."""
+
+    participants: int
+    pool: int
+    max_in_use: int
+
+    @property
+    def memory_mb(self) -> int:
+        """The most these kernels and the servers can take together."""
+        return SERVERS_MB + (self.pool + self.max_in_use) * KERNEL_MB
+
+
+def size_for(participants: int, mb_per_participant: int = DEFAULT_MB_PER_PARTICIPANT) -> Sizing:
+    """Size the pool from the people expected, and cap the kernels by the memory budget.
+
+    The pool has 1.25 kernels per person, so a whole room arriving at once (and a few
+    reloads) is served from warm kernels; whatever the budget (participants × MB each;
+    the servers' own ~350 MB come on top) affords beyond the pool is the cap on kernels in
+    use, so a flood of page loads is told "try again in a minute" instead of exhausting
+    memory.
+    """
+    pool = math.ceil(participants * POOL_HEADROOM)
+    affordable = participants * mb_per_participant // KERNEL_MB
+    if affordable - pool < participants:
+        needed = math.ceil((pool + participants) * KERNEL_MB / participants)
+        raise BudgetTooSmall(
+            f"{mb_per_participant} MB per participant cannot hold a warm pool of {pool} and "
+            f"a kernel for each of {participants} people: allow at least {needed} MB."
+        )
+    return Sizing(participants, pool, affordable - pool)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """How kernels are kept: see `codesign.serving.kernels` for why each rule exists."""
+
+    max_in_use: int = 0  # kernels claimed by pages at most (0: no cap)
+    per_client: int = kernels.PER_CLIENT
+    join_grace: float = kernels.JOIN_GRACE_SECONDS
+    away: float = kernels.AWAY_SECONDS
+    sweep_interval: float = kernels.SWEEP_SECONDS
+
+    def args(self) -> list[str]:
+        return [f"--CodesignVoila.{name}={value}" for name, value in asdict(self).items()]
 
 
 def voila_args(
-    notebook: Path, host: str, port: int, pool: int, *, fill_delay: int = FILL_DELAY_SECONDS
+    notebook: Path,
+    host: str,
+    port: int,
+    pool: int,
+    *,
+    fill_delay: int = FILL_DELAY_SECONDS,
+    lifecycle: Lifecycle = Lifecycle(),
 ) -> list[str]:
     """The Voilà options `serve` uses (benchmarks reuse them for a bare notebook)."""
     preheat = pool > 0
@@ -61,8 +126,7 @@ def voila_args(
         f"--preheat_kernel={preheat}",
         f"--pool_size={pool}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        *lifecycle.args(),
     ]
 
 
@@ -119,12 +183,23 @@ class Server:
                     return code
             time.sleep(0.5)
 
-    def wait_until_warm(self, timeout: float = 60) -> None:
-        """Wait until Voilà reports its preheated pool full (before showing the QR code)."""
+    def status(self) -> dict[str, int]:
+        """The participant server's counts: pool, warm, in_use, max_in_use, kernels."""
+        with urllib.request.urlopen(self.participant_url + STATUS_PATH, timeout=10) as reply:
+            counts: dict[str, int] = json.load(reply)
+        return counts
+
+    def wait_until_ready(self, timeout: float = 120) -> dict[str, int]:
+        """Wait until every pool kernel has started and run the notebook, so a room
+        arriving at once is served from the pool; returns the status then."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if POOL_FILLED in self.log_path.read_text(errors="replace"):
-                return
+            try:
+                counts = self.status()
+            except OSError:
+                counts = {}
+            if counts and counts["warm"] >= counts["pool"]:
+                return counts
             time.sleep(0.2)
         raise RuntimeError(f"The kernel pool was not ready within {timeout:.0f} s.")
 
@@ -176,6 +251,7 @@ def start(
     log_path: Path | None = None,
     timeout: float = 60,
     fill_delay: int = FILL_DELAY_SECONDS,
+    lifecycle: Lifecycle = Lifecycle(),
 ) -> Server:
     """Start the participant (and facilitator) servers; returns once both accept connections.
 
@@ -194,7 +270,7 @@ def start(
             [
                 "-m",
                 "codesign.serving.voila_app",
-                *voila_args(notebook, host, port, pool, fill_delay=fill_delay),
+                *voila_args(notebook, host, port, pool, fill_delay=fill_delay, lifecycle=lifecycle),
             ],
             env,
             log,

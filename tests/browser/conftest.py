@@ -52,7 +52,7 @@ def server(served_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     running = serve.start(served_db, port=0, pool=3, fill_delay=1, log_path=log)
     try:
-        running.wait_until_warm()
+        running.wait_until_ready()
         yield running
     finally:
         running.stop()
