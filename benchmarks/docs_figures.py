@@ -28,11 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = Path("benchmarks") / "figures"
 DOCUMENTS = ("README.md", "ARCHITECTURE.md", "docs/*.md")
-BLOCK = re.compile(r"<!-- figures: (?P<name>[\w-]+) -->\n.*?<!-- /figures -->", re.DOTALL)
+MEASURED_CODE = ("codesign", "notebooks", "templates", "benchmarks", ":!benchmarks/figures")
+NAME = r"(?P<name>[a-z0-9_]+)"  # lower case, so docs can show markers with NAME in them
+BLOCK = re.compile(rf"<!-- figures: {NAME} -->\n.*?<!-- /figures -->", re.DOTALL)
 INLINE = re.compile(
-    r"<!-- figure: (?P<name>[\w-]+) \| (?P<row>[^|]+?) \| (?P<column>[^|]+?) -->"
-    r".*?<!-- /figure -->"
+    rf"<!-- figure: {NAME} \| (?P<row>[^|]+?) \| (?P<column>[^|]+?) -->.*?<!-- /figure -->"
 )
+OPENING = re.compile(rf"<!-- figures?: {NAME}")
 
 Value = str | int | float | None
 Row = dict[str, Value]
@@ -64,13 +66,19 @@ class FiguresError(Exception):
 
 
 def this_machine() -> Machine:
-    """This machine now; the commit is marked `-dirty` when the measured code was not."""
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty", "--abbrev=12"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    """This machine now, on the commit checked out: marked `-dirty` when the code measured
+    (not the docs, not earlier figures files) has changes that are not committed."""
+    head = git("rev-parse", "--short=12", "HEAD")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", *MEASURED_CODE)
     load = tuple(round(x, 2) for x in os.getloadavg())
+    commit = f"{head}-dirty" if changed else head
     return Machine(date.today().isoformat(), commit, os.cpu_count() or 1, load)
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def record(name: str, rows: Sequence[Mapping[str, object]], machine: Machine | None = None) -> Path:
@@ -101,6 +109,7 @@ def plain(value: object) -> Value:
 
 
 def load(root: Path, name: str) -> Figures:
+    """The figures file `name` under `root`; a doc naming a missing one is an error."""
     path = root / FOLDER / f"{name}.json"
     if not path.is_file():
         raise FiguresError(f"names {FOLDER / name}.json, which does not exist")
@@ -125,12 +134,13 @@ def cell(value: Value) -> str:
 
 
 def caption(figures: Figures) -> str:
+    """Which benchmark, when, on what code and how loaded a machine (empty: not recorded)."""
     m = figures.machine
     load = " / ".join(f"{x:.2f}" for x in m.load_average)
-    return (
-        f"`{figures.benchmark}`, {m.date}, commit `{m.commit}`, {m.cores} cores, "
-        f"load average {load} (1 / 5 / 15 min) when it finished."
+    loaded = (
+        f"load average {load} (1 / 5 / 15 min) when it finished" if load else "load not recorded"
     )
+    return f"`{figures.benchmark}`, {m.date}, commit `{m.commit}`, {m.cores} cores, {loaded}."
 
 
 def table(figures: Figures) -> str:
@@ -161,7 +171,13 @@ def documents(root: Path) -> Iterator[Path]:
 
 
 def regenerate(text: str, root: Path) -> tuple[str, set[str]]:
-    """`text` with every block and inline figure written afresh, and the names it used."""
+    """`text` with every block and inline figure written afresh, and the names it used.
+
+    A marker that does not parse (unclosed, or broken over lines) would otherwise keep
+    its pasted figure unchecked, so it is an error.
+    """
+    if len(OPENING.findall(text)) != len(BLOCK.findall(text)) + len(INLINE.findall(text)):
+        raise FiguresError("has a figures marker that is not closed, or not on one line")
     used: set[str] = set()
 
     def block(match: re.Match[str]) -> str:

@@ -86,6 +86,16 @@ def test_a_doc_naming_figures_never_recorded_fails(tmp_path: Path) -> None:
     ]
 
 
+def test_a_marker_that_does_not_parse_fails(tmp_path: Path) -> None:
+    root = copy_of_docs(tmp_path)
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(text.replace(STARTUP, STARTUP.replace(" | pool", "\n| pool")), "utf-8")
+    assert docs_figures.problems(root) == [
+        "README.md: has a figures marker that is not closed, or not on one line"
+    ]
+
+
 def test_a_figures_file_no_doc_quotes_fails(tmp_path: Path) -> None:
     root = copy_of_docs(tmp_path)
     shutil.copy(
