@@ -12,7 +12,7 @@ NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_
 PYTEST_PATHS := tests/ $(if $(NOTEBOOKS),$(NBVAL_ARGS) notebooks/)
 PYTEST_ARGS ?=
 
-.PHONY: setup test lint demo bench
+.PHONY: setup test lint demo bench figures
 
 setup:
 	scripts/setup
@@ -41,3 +41,8 @@ bench: setup
 		echo "== $$script"; \
 		$(BIN)/python "$$script" || exit 1; \
 	done
+
+# Benchmarks record what they print in benchmarks/figures/*.json; this writes those figures
+# into README.md, ARCHITECTURE.md and docs/*.md (tests/test_docs_figures.py fails when stale).
+figures: setup
+	$(BIN)/python scripts/docs-figures

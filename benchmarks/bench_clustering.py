@@ -19,6 +19,7 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import docs_figures
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
@@ -94,7 +95,8 @@ def measure(function: Callable[[], object]) -> tuple[float, float, float]:
     return seconds, peak, rss
 
 
-def bench_speed(sizes: Sequence[int]) -> None:
+def bench_speed(sizes: Sequence[int]) -> list[docs_figures.Row]:
+    rows: list[docs_figures.Row] = []
     print("(a) speed and memory, synthetic proposals (8 topics)")
     print(f"{'n':>7} {'k':>5} {'seconds':>8} {'peak MiB':>9} {'max RSS MiB':>12}")
     suggest_components(synthetic_proposals(50), k=3)  # warm imports and the token pattern
@@ -103,6 +105,16 @@ def bench_speed(sizes: Sequence[int]) -> None:
         for k in (8, None):
             seconds, peak, rss = measure(lambda t=texts, k=k: suggest_components(t, k=k))
             print(f"{n:>7} {k or 'auto':>5} {seconds:>8.2f} {peak:>9.0f} {rss:>12.0f}")
+            rows.append(
+                {
+                    "proposals": n,
+                    "k": k or "auto",
+                    "seconds": seconds,
+                    "peak MiB": peak,
+                    "max RSS MiB": rss,
+                }
+            )
+    return rows
 
 
 def load_set(name: str) -> tuple[list[str], np.ndarray]:
@@ -154,10 +166,13 @@ def minilm(texts: list[str], k: int) -> np.ndarray:
     return ours(texts, k, embedding="minilm")
 
 
-def bench_quality(methods: dict[str, Callable[[list[str], int], np.ndarray]]) -> None:
+def bench_quality(
+    methods: dict[str, Callable[[list[str], int], np.ndarray]],
+) -> list[docs_figures.Row]:
+    rows: list[docs_figures.Row] = []
     if not SHORT_TEXT.is_dir():
         print(f"(b) skipped: {SHORT_TEXT} is absent")
-        return
+        return rows
     print(f"\n(b) quality at the true k (sets over {SAMPLE} rows sampled with seed 0)")
     print(f"{'set':<15} {'n':>5} {'k':>4} {'method':<9} {'ACC':>6} {'NMI':>6} {'ARI':>6} {'s':>6}")
     for title, name in SETS.items():
@@ -172,15 +187,31 @@ def bench_quality(methods: dict[str, Callable[[list[str], int], np.ndarray]]) ->
                 f"{title:<15} {len(texts):>5} {k:>4} {method:<9} "
                 f"{acc:>6.3f} {nmi:>6.3f} {ari:>6.3f} {seconds:>6.1f}"
             )
+            rows.append(
+                {
+                    "set": title,
+                    "texts": len(texts),
+                    "k": k,
+                    "method": method,
+                    "ACC": acc,
+                    "NMI": nmi,
+                    "ARI": ari,
+                    "seconds": seconds,
+                }
+            )
+    return rows
 
 
 def main() -> None:
     """--quick: skip 10,000; --minilm: add the MiniLM embedding (needs the extra, ~6 min)."""
-    bench_speed((100, 1000) if "--quick" in sys.argv else (100, 1000, 10000))
+    speed = bench_speed((100, 1000) if "--quick" in sys.argv else (100, 1000, 10000))
     methods = {"baseline": baseline, "ours": ours}
     if "--minilm" in sys.argv:
         methods["minilm"] = minilm
-    bench_quality(methods)
+    quality = bench_quality(methods)
+    docs_figures.record("clustering_speed", speed)
+    if quality:
+        docs_figures.record("clustering_quality", quality)
 
 
 if __name__ == "__main__":

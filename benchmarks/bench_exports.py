@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import docs_figures
+
 from codesign import exports, store
 from codesign.demo import workshop as demo
 from codesign.exports import FORMATS
@@ -21,6 +23,7 @@ def main() -> None:
         demo.load(url)
         exports.export(None, "html", Path(folder) / "warm.html", url=url)  # imports, fonts
         print(f"{'format':<6} {'scope':<10} {'seconds':>8} {'bytes':>9}")
+        rows: list[docs_figures.Row] = []
         for code, scope in ((None, "programme"), (demo.demo_code("sa-2"), "session")):
             for fmt in FORMATS:
                 out = Path(folder) / f"{scope}.{fmt}"
@@ -28,7 +31,11 @@ def main() -> None:
                 exports.export(code, fmt, out, url=url)
                 took = time.perf_counter() - start
                 print(f"{fmt:<6} {scope:<10} {took:8.2f} {out.stat().st_size:9d}")
+                rows.append(
+                    {"format": fmt, "scope": scope, "seconds": took, "bytes": out.stat().st_size}
+                )
         store.dispose(url)
+    docs_figures.record("exports", rows)
 
 
 if __name__ == "__main__":

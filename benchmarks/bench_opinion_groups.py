@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import docs_figures
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
@@ -58,6 +59,7 @@ def main() -> None:
         print(f"skipped: {POLIS} is absent")
         return
     print(f"{'conversation':<30} {'grouped':>7} {'method':<10} {'k':>2} {'ARI':>6} {'s':>5}")
+    rows: list[docs_figures.Row] = []
     for directory in sorted(POLIS.iterdir()):
         truth = polis.read_participant_groups(directory / "participants-votes.csv")
         votes = votes_of(directory)
@@ -73,6 +75,17 @@ def main() -> None:
             score, n = ari(truth, predicted)
             shown = seconds if method == "ours" else float("nan")
             print(f"{directory.name:<30} {n:>7} {method:<10} {k:>2} {score:>6.3f} {shown:>5.2f}")
+            rows.append(
+                {
+                    "conversation": directory.name,
+                    "grouped voters": n,
+                    "method": method,
+                    "k": k,
+                    "ARI": score,
+                    "seconds": shown,
+                }
+            )
+    docs_figures.record("opinion_groups", rows)
 
 
 if __name__ == "__main__":

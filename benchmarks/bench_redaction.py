@@ -13,21 +13,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import docs_figures  # noqa: E402
+
 from codesign.safety.redact import find_identifiers  # noqa: E402
 from tests.test_redact import CASES, found_exactly, read_cases  # noqa: E402
 
 NAIVE = re.compile(r"\d+")
 
 
-def print_quality(cases: list[dict[str, str]]) -> None:
+def print_quality(cases: list[dict[str, str]]) -> list[docs_figures.Row]:
+    rows: list[docs_figures.Row] = []
     kinds = sorted({case["kind"] for case in cases} - {"negative"})
     for kind in kinds:
         of_kind = [case for case in cases if case["kind"] == kind]
         hits = sum(found_exactly(case) for case in of_kind)
         print(f"recall {kind:<11} {hits:>3}/{len(of_kind):<3} = {hits / len(of_kind):.3f}")
+        rows.append({"kind": kind, "cases": len(of_kind), "flagged": hits})
     negatives = [case["text"] for case in cases if case["kind"] == "negative"]
     clean = sum(not find_identifiers(text) for text in negatives)
     print(f"negatives with no finding {clean}/{len(negatives)} = {clean / len(negatives):.3f}")
+    wrong = len(negatives) - clean
+    rows.append({"kind": "look-alikes (no identifier)", "cases": len(negatives), "flagged": wrong})
+    return rows
 
 
 def texts_per_second(work: Callable[[str], object], texts: list[str], rounds: int) -> float:
@@ -41,13 +48,18 @@ def texts_per_second(work: Callable[[str], object], texts: list[str], rounds: in
 def main() -> None:
     cases = read_cases()
     print(f"{len(cases)} cases from {CASES.relative_to(ROOT)}")
-    print_quality(cases)
+    docs_figures.record("redaction", print_quality(cases))
     texts = [case["text"] for case in cases]
     rounds = 200
     ours = texts_per_second(find_identifiers, texts, rounds)
     naive = texts_per_second(NAIVE.findall, texts, rounds)
     print(f"find_identifiers   {ours:>12,.0f} texts/s")
     print(f"baseline \\d+ pass  {naive:>12,.0f} texts/s  (ours is {naive / ours:.1f}x slower)")
+    speed: list[docs_figures.Row] = [
+        {"pass": "find_identifiers", "texts per second": ours},
+        {"pass": "baseline: one \\d+ regex", "texts per second": naive},
+    ]
+    docs_figures.record("redaction_speed", speed)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import docs_figures
+
 from codesign import store
 from codesign.store import migrations
 from codesign.workshop import sessions
@@ -57,7 +59,11 @@ def submissions_per_second(url: str, writer_count: int) -> float:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="codesign-bench-"))
-    print(f"baseline: bare sqlite3 INSERT+COMMIT, 1 process: {bare_sqlite_baseline(folder):8.0f}/s")
+    baseline = bare_sqlite_baseline(folder)
+    print(f"baseline: bare sqlite3 INSERT+COMMIT, 1 process: {baseline:8.0f}/s")
+    rows: list[docs_figures.Row] = [
+        {"what": "baseline: bare sqlite3 INSERT + COMMIT", "processes": 1, "per second": baseline}
+    ]
     targets = [("sqlite", lambda n: f"sqlite:///{folder}/bench-{n}.sqlite")]
     server = None
     try:
@@ -70,9 +76,11 @@ def main() -> None:
             for count in (1, 20):
                 rate = submissions_per_second(make_url(count), count)
                 print(f"{name:<10} {count:>2} writer(s) x {PER_WRITER}: {rate:8.0f} submissions/s")
+                rows.append({"what": f"{name}: submit", "processes": count, "per second": rate})
     finally:
         if server is not None:
             server.stop()
+    docs_figures.record("store", rows)
 
 
 def _pg_url(server: pgserver.PostgresServer, n: int) -> str:
