@@ -92,7 +92,7 @@ def record(name: str, rows: Sequence[Mapping[str, object]], machine: Machine | N
     benchmark = script.relative_to(ROOT) if script.is_relative_to(ROOT) else Path(script.name)
     figures = Figures(name, benchmark.as_posix(), machine or this_machine(), kept)
     path = ROOT / FOLDER / f"{name}.json"
-    path.parent.mkdir(exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(figures), indent=1, ensure_ascii=False) + "\n", "utf-8")
     return path
 
@@ -126,7 +126,7 @@ def cell(value: Value) -> str:
     if value is None:
         return "–"
     if isinstance(value, str):
-        return value
+        return value.replace("|", "\\|")  # a bare | would end the table cell
     if isinstance(value, int) or value == 0:
         return f"{value:,.0f}"
     decimals = max(0, 2 - math.floor(math.log10(abs(value))))

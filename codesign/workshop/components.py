@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -38,6 +37,8 @@ from codesign.store.models import Component, ComponentMember, Contribution
 from codesign.store.models import Session as WorkshopSession
 
 if TYPE_CHECKING:  # imported where used: phones read components and must stay light
+    import numpy as np
+
     from codesign.methods import embedding
     from codesign.workshop import vectors
 
@@ -177,6 +178,8 @@ def _representatives(db: Session, members: list[Member]) -> list[Member]:
     Worked out when listing rather than stored, so it follows every move, merge and split;
     without stored vectors (the TF-IDF fallback) it is the first members.
     """
+    import numpy as np
+
     from codesign.methods import clustering
     from codesign.workshop import vectors
 
@@ -215,6 +218,8 @@ def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[i
 
 def _edited_seeds(db: Session, session_id: int) -> list[_Seed]:
     """Each edited component as a seed: its label, and its current members' words and vectors."""
+    from codesign.workshop import vectors
+
     seeds = []
     for comp in db.scalars(
         select(Component)
@@ -246,6 +251,8 @@ def _template_seeds(taken: set[str]) -> list[_Seed]:
 def _free_contributions(db: Session, session_id: int) -> list[vectors.Item]:
     """Visible contributions not pinned to a component (the ones clustering may place),
     their identifying details blanked out."""
+    from codesign.workshop import vectors
+
     pinned = select(ComponentMember.contribution_id).where(ComponentMember.pinned.is_(True))
     return [
         (cid, vectors.for_clustering(text))
@@ -274,6 +281,8 @@ def _unique_names(seeds: list[_Seed]) -> list[str]:
 
 def _seed_vector(table: dict[int, np.ndarray], seed: _Seed) -> np.ndarray | None:
     """An edited component's place in the multilingual space: its members' mean direction."""
+    import numpy as np
+
     from codesign.methods import clustering
 
     if not table or not seed.members:
@@ -291,6 +300,8 @@ def _plan(
     progress: embedding.Progress | None,
 ) -> _Plan:
     """Run the clustering (outside any transaction: it is the slow part) and map its result."""
+    import numpy as np
+
     # Imported here: scikit-learn costs every participant's kernel ~100 MB and seconds to
     # load, and phones read components (`for_room`) without ever clustering.
     from codesign.methods import clustering
