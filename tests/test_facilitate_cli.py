@@ -84,11 +84,15 @@ def test_help_for_every_facilitator_command() -> None:
 def test_cluster_json_shape_on_the_demo(demo_url: str) -> None:
     code = demo.demo_code("bc-2")
     found = cluster_json(demo_url, code, "--k", "4")
-    assert set(found) == {"components"} and len(found["components"]) == 4
+    assert set(found) == {"method", "components"} and len(found["components"]) == 4
+    assert found["method"] == "multilingual"
     for comp in found["components"]:
-        assert set(comp) == {"label", "keywords", "members"}
+        assert set(comp) == {"label", "keywords", "members", "representatives", "languages"}
         assert isinstance(comp["label"], str) and isinstance(comp["keywords"], list)
         assert all(set(m) == {"id", "ref"} for m in comp["members"])
+        assert comp["representatives"] and comp["representatives"][:2] == comp["representatives"]
+        assert all(r in comp["members"] for r in comp["representatives"])
+        assert comp["languages"] == ["en"]  # bc-2 is written in English
     refs = [m["ref"] for c in found["components"] for m in c["members"]]
     assert len(refs) == len(set(refs)) == 36 + 6 + 2 + 1  # every bc-2 contribution, once
     assert "Programme" in run("cluster", "--session", code, "--db", demo_url) or refs
@@ -150,7 +154,7 @@ def test_malformed_polis_export_writes_nothing(demo_url: str, polis_dir: Path) -
     assert "missing column" in fails(
         "import", "polis", str(polis_dir), "--session", code, "--db", demo_url
     )
-    assert cluster_json(demo_url, code) == {"components": []}
+    assert cluster_json(demo_url, code)["components"] == []
 
 
 @pytest.mark.parametrize("conversation", ["canadian-electoral-reform"])

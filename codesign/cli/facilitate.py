@@ -41,7 +41,10 @@ def cluster(
     """Group a session's contributions into suggested components (keeps facilitator edits)."""
     info = sessions.by_code(code, db)
     chosen = clustering.method_for(method)
-    with click.progressbar(length=1, label="Reading new contributions", file=sys.stderr) as bar:
+    terminal = sys.stderr.isatty()  # piped or scripted: no progress text in the output
+    with click.progressbar(
+        length=1, label="Reading new contributions", file=sys.stderr, hidden=not terminal
+    ) as bar:
         found = components.cluster(
             info.id, ADMIN, k=k, seeded=seeded, method=chosen, progress=_follow(bar), url=db
         )

@@ -130,9 +130,8 @@ def _seed_groups(found: list[SessionComponent]) -> list[int]:
 def _centroids(db: Session, found: list[SessionComponent]) -> np.ndarray:
     """Each component's mean member vector, without the direction all vectors share."""
     ids = sorted({cid for c in found for cid in c.members})
-    texts = dict(
-        db.execute(select(Contribution.id, Contribution.text).where(Contribution.id.in_(ids)))
-    )
+    query = select(Contribution.id, Contribution.text).where(Contribution.id.in_(ids))
+    texts = {cid: text for cid, text in db.execute(query)}
     items = [(cid, vectors.for_clustering(texts[cid])) for cid in ids if cid in texts]
     rows = clustering.aligned(vectors.read_only(db, items), [text for _, text in items])
     points = embedding.centred(rows) if len(rows) else rows
