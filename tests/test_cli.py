@@ -13,12 +13,7 @@ from codesign.cli import main
 from codesign.demo import workshop as demo_data
 from codesign.exports.csv_file import safe_cell
 from codesign.store import migrations
-
-
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+from tests.cli import run
 
 
 def test_every_command_has_help() -> None:

@@ -197,7 +197,7 @@ def test_erase_command_by_pseudonym_then_again_by_id(planted: Scenario) -> None:
         main, ["erase", "--participant", planted.a.pseudonym, "--db", planted.url]
     )
     assert first.exit_code == 0, first.output
-    assert first.output.startswith(f"Erased participant {pid}: ")
+    assert first.output.startswith(f"Erased participant {pid} ({planted.a.pseudonym}, ")
     again = runner.invoke(main, ["erase", "--participant", str(pid), "--db", planted.url])
     assert again.exit_code == 0, again.output
     assert "already erased; nothing to do" in again.output

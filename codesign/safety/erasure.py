@@ -18,7 +18,7 @@ keep copies until they expire (docs/data-protection.md says how to handle them).
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -71,24 +71,34 @@ CHECKPOINT_TRIES = 20
 
 @dataclass(frozen=True)
 class ErasureReceipt:
-    """What an erasure removed (counts only), and whether the file was compacted."""
+    """Whom an erasure removed, what (counts only), and whether the file was compacted.
+
+    `pseudonym` and `group` name the person the rows belonged to, read in the same
+    transaction that deleted them, so the operator can check the receipt names the
+    person the request was about; a repeated erasure names nobody new.
+    """
 
     participant_id: int
     erased: bool
     removed: dict[str, int] = field(default_factory=dict)
     compacted: bool = False
     backups: tuple[str, ...] = ()
+    pseudonym: str | None = None
+    group: str | None = None
 
     @property
     def message(self) -> str:
         if not self.erased:
             return f"Participant {self.participant_id} was already erased; nothing to do."
         parts = ", ".join(f"{n} {what}" for what, n in sorted(self.removed.items()) if n)
-        return f"Erased participant {self.participant_id}: {parts or 'no data held'}."
+        whom = f"participant {self.participant_id} ({self.pseudonym}, {self.group})"
+        return f"Erased {whom}: {parts or 'no data held'}."
 
     def as_json(self) -> dict[str, object]:
         return {
             "participant_id": self.participant_id,
+            "pseudonym": self.pseudonym,
+            "group": self.group,
             "erased": self.erased,
             "removed": self.removed,
             "compacted": self.compacted,
@@ -267,21 +277,19 @@ def backups(url: str | None = None) -> tuple[str, ...]:
 
 
 def _erase(participant_id: int, actor: Actor, url: str | None) -> ErasureReceipt:
-    def apply(db: Session) -> Counter[str] | None:
+    def apply(db: Session) -> ErasureReceipt:
         p = db.get(Participant, participant_id)
         if p is None:
             if _tombstone(db, participant_id):
-                return None
+                return ErasureReceipt(participant_id, erased=False)
             raise NotFound("No such participant.")
         removed: Counter[str] = Counter()
+        pseudonym, group = p.pseudonym, p.group.slug
         erase_rows(db, actor, p, removed)
-        return removed
+        return ErasureReceipt(participant_id, True, dict(removed), pseudonym=pseudonym, group=group)
 
-    removed = store.write(apply, url)
-    compacted = compact(url)
-    return ErasureReceipt(
-        participant_id, removed is not None, dict(removed or {}), compacted, backups(url)
-    )
+    receipt = store.write(apply, url)
+    return replace(receipt, compacted=compact(url), backups=backups(url))
 
 
 def erase_participant(participant_id: int, actor: Actor, url: str | None = None) -> ErasureReceipt:

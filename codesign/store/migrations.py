@@ -6,12 +6,14 @@ with SQLite's online backup API. On PostgreSQL the operator's `pg_dump` is the b
 (see docs/operations.md).
 """
 
+import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Column, Connection, inspect, text
+from sqlalchemy import Column, Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateColumn, CreateIndex
 
@@ -104,12 +106,81 @@ def _embedding_cache(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=[Base.metadata.tables["contribution_embeddings"]])
 
 
+def _numbered_tables() -> list[str]:
+    return [
+        t.name for t in Base.metadata.sorted_tables if t.dialect_options["sqlite"]["autoincrement"]
+    ]
+
+
+def _with_autoincrement(create_sql: str, name: str) -> str:
+    """The stored CREATE TABLE of `name`, as `_new_<name>` with `id … AUTOINCREMENT`."""
+    renamed = re.sub(rf'^CREATE TABLE "?{name}"? ', f"CREATE TABLE _new_{name} ", create_sql)
+    without_clause = re.sub(r",\s*PRIMARY KEY \(id\)", "", renamed)
+    return re.sub(
+        r"\bid INTEGER NOT NULL,",
+        "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,",
+        without_clause,
+        count=1,
+    )
+
+
+def _rebuild_with_autoincrement(conn: Connection, name: str) -> None:
+    """SQLite's documented table rebuild: new table, copy, drop, rename, indexes, triggers."""
+    schema = conn.exec_driver_sql(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", (name,)
+    ).all()
+    create = next(sql for kind, sql in schema if kind == "table")
+    if "AUTOINCREMENT" in create:
+        return
+    conn.exec_driver_sql(_with_autoincrement(create, name))
+    conn.exec_driver_sql(f"INSERT INTO _new_{name} SELECT * FROM {name}")
+    conn.exec_driver_sql(f"DROP TABLE {name}")
+    conn.exec_driver_sql(f"ALTER TABLE _new_{name} RENAME TO {name}")
+    for kind, sql in schema:
+        if kind in ("index", "trigger"):
+            conn.exec_driver_sql(sql)
+
+
+def _raise_sequence(conn: Connection, name: str, floor: int) -> None:
+    """Make SQLite's next id for `name` higher than `floor` and than any id it holds."""
+    high = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {name}").scalar_one()
+    seq = max(int(high), floor)
+    updated = conn.exec_driver_sql(
+        "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (seq, name)
+    )
+    if updated.rowcount == 0:
+        conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, seq))
+
+
+def _ids_never_reused(conn: Connection) -> None:
+    """Rebuild SQLite tables with AUTOINCREMENT, starting past every id the audit trail names.
+
+    Rows erased before this migration left their ids only in `events`; starting each
+    table's sequence above the highest id any event names means none of them comes back.
+    PostgreSQL's sequences never reuse a number, so there is nothing to do there.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    floor = conn.exec_driver_sql(
+        "SELECT MAX(COALESCE(MAX(target_id), 0), COALESCE(MAX(group_id), 0), "
+        "COALESCE(MAX(session_id), 0), COALESCE(MAX(id), 0)) FROM events"
+    ).scalar_one()
+    for name in _numbered_tables():
+        _rebuild_with_autoincrement(conn, name)
+        _raise_sequence(conn, name, int(floor))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema, append-only events, hash-chain head", _initial_schema),
     (2, "theme tables and their chosen quotes", _theme_tables),
     (3, "vote method per phase, ballot choice, resume token", _workshop_day),
     (4, "imported participants keyed by import source and session", _import_source),
     (5, "sentence vectors cached per contribution", _embedding_cache),
+    (
+        6,
+        "ids are never reused (SQLite AUTOINCREMENT past every id the audit trail names)",
+        _ids_never_reused,
+    ),
 ]
 
 
@@ -154,10 +225,38 @@ def upgrade(url: str | None = None) -> list[int]:
     names = {version: (name, step) for version, name, step in MIGRATIONS}
     for version in todo:
         name, step = names[version]
-        with eng.begin() as conn:
+        with _schema_change(eng) as conn:
             step(conn)
             conn.execute(
                 text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
                 {"v": version, "n": name, "t": datetime.now(UTC).isoformat()},
             )
     return todo
+
+
+def _sqlite_foreign_keys(conn: Connection, on: bool) -> None:
+    """Set SQLite's foreign-key switch on the raw connection: it is ignored inside a transaction."""
+    raw = conn.connection.driver_connection
+    assert raw is not None, "an open connection has a driver connection"
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+@contextmanager
+def _schema_change(eng: Engine) -> Iterator[Connection]:
+    """One migration's transaction; on SQLite with foreign keys off and checked before commit.
+
+    Rebuilding a table means dropping the old one, and with foreign keys on SQLite would
+    first delete its rows and cascade that to every table pointing at it.
+    """
+    with eng.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration left rows pointing at missing rows")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(conn, on=True)

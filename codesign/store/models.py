@@ -356,3 +356,19 @@ class ThemeQuote(Base):
         ForeignKey("contributions.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def _ids_never_reused() -> None:
+    """Give every table numbered by `id` SQLite's AUTOINCREMENT.
+
+    Without it SQLite hands out the highest id again once its row is deleted, so an erased
+    participant's number (and their contributions', votes' and events' numbers) would
+    come back as someone else's, and a repeated `erase --participant N` would erase the
+    newcomer. PostgreSQL's sequences never hand a number out twice already.
+    """
+    for table in Base.metadata.tables.values():
+        if [c.name for c in table.primary_key.columns] == ["id"] and table.name != "chain_head":
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_ids_never_reused()
