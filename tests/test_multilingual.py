@@ -39,8 +39,10 @@ ENGLISH_URDU = [
 ]
 
 
-def submit_all(url: str, session_id: int, texts: list[str]) -> list[int]:
-    return [contributions.submit(session_id, None, t, actor=ADMIN, url=url).id for t in texts]
+def submit_all(url: str, session_id: int, texts: list[str], kind: str = "idea") -> list[int]:
+    return [
+        contributions.submit(session_id, None, t, kind=kind, actor=ADMIN, url=url).id for t in texts
+    ]
 
 
 def component_of(views: list[components.ComponentView]) -> dict[int, int]:
@@ -180,7 +182,8 @@ def test_the_same_proposals_in_english_and_urdu_are_shared_across_groups(
         ("south-asian-communities", [ur for _, ur in ENGLISH_URDU]),
     ):
         info = sessions.create(group, f"{group} proposals", url=store_url)
-        ids = submit_all(store_url, info.id, texts)
+        ids = submit_all(store_url, info.id, texts, kind="proposal")  # proposals: on the ballot
+        sessions.set_phase(info.id, "vote", url=store_url)  # "First reactions": agree or not
         sessions.set_voting(info.id, True, url=store_url)
         for _ in range(comparison.MIN_RESPONSES):
             enrolment = participants.enrol(info.group_id, ConsentChoice("t", True), url=store_url)
