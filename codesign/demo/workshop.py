@@ -59,6 +59,10 @@ def _sessions(db: Session, data: dict[str, Any]) -> dict[str, WorkshopSession]:
     return made
 
 
+People = dict[str, Participant]
+Sessions = dict[str, WorkshopSession]
+
+
 def _participants(db: Session, data: dict[str, Any]) -> dict[str, Participant]:
     made = {}
     for raw in data["participants"]:
@@ -82,7 +86,7 @@ def _participants(db: Session, data: dict[str, Any]) -> dict[str, Participant]:
 
 
 def _contributions(
-    db: Session, data: dict[str, Any], sessions: dict[str, WorkshopSession], people: dict
+    db: Session, data: dict[str, Any], sessions: dict[str, WorkshopSession], people: People
 ) -> dict[str, int]:
     ids = {}
     for raw in data["contributions"]:
@@ -101,7 +105,9 @@ def _contributions(
     return ids
 
 
-def _votes(db: Session, data: dict[str, Any], sessions: dict, people: dict, ids: dict) -> None:
+def _votes(
+    db: Session, data: dict[str, Any], sessions: Sessions, people: People, ids: dict[str, int]
+) -> None:
     for raw in data["votes"]:
         s = sessions[raw["session"]]
         vote = Vote(
@@ -116,7 +122,7 @@ def _votes(db: Session, data: dict[str, Any], sessions: dict, people: dict, ids:
         events.record(db, ADMIN, "vote", "vote", vote.id, group_id=s.group_id, session_id=s.id)
 
 
-def _feedback(db: Session, data: dict[str, Any], sessions: dict, people: dict) -> None:
+def _feedback(db: Session, data: dict[str, Any], sessions: Sessions, people: People) -> None:
     for raw in data["feedback"]:
         draft = feedback.FeedbackDraft(
             section_key=raw["section"],
@@ -132,7 +138,7 @@ def _feedback(db: Session, data: dict[str, Any], sessions: dict, people: dict) -
         feedback.add(db, ADMIN, draft)
 
 
-def _ratings(db: Session, data: dict[str, Any], sessions: dict, people: dict) -> None:
+def _ratings(db: Session, data: dict[str, Any], sessions: Sessions, people: People) -> None:
     section_ids = dict(db.execute(select(ToolkitSection.key, ToolkitSection.id)).all())
     for raw in data.get("ratings", []):
         db.add(

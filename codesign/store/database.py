@@ -161,7 +161,7 @@ def is_sqlite(eng: Engine) -> bool:
     return eng.dialect.name == "sqlite"
 
 
-def write(fn: Any, url: str | None = None) -> Any:
+def write(fn: Callable[[Session], T], url: str | None = None) -> T:
     return Store.open(url).write(fn)
 
 
