@@ -20,6 +20,22 @@ from tests import pgserver
 
 # --- databases: every storage test runs on SQLite and on PostgreSQL -------------------------
 
+
+@pytest.fixture(scope="session")
+def _stray_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('stray')}/default.sqlite"
+
+
+@pytest.fixture(autouse=True)
+def _tests_keep_off_the_notebooks_database(
+    monkeypatch: pytest.MonkeyPatch, _stray_database: str
+) -> None:
+    """A test that falls back on `CODESIGN_DB` writes to a file of the tests' own: the
+    notebooks, checked against their stored outputs later in the same run, read the one
+    `make test` names, and must find it as only they left it."""
+    monkeypatch.setenv("CODESIGN_DB", _stray_database)
+
+
 _database_numbers = itertools.count()
 
 

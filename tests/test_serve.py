@@ -61,13 +61,15 @@ def test_serve_prints_its_urls_then_ready_and_every_open_session_and_stops_on_ct
     result = CliRunner().invoke(main, ["serve", "--participants", "7", "--db", demo_sqlite])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:2] == [
+    assert lines[:4] == [
         "Participants: http://127.0.0.1:8866/",
         "Facilitator: http://127.0.0.1:9999/lab?token=secret",
+        "Projector: http://127.0.0.1:9999/voila/render/projector.ipynb?token=secret",
+        "Review: http://127.0.0.1:9999/voila/render/session_review.ipynb?token=secret",
     ]
-    assert lines[2].startswith("Ready for 7 participants: 9 kernels warm, at most ")
+    assert lines[4].startswith("Ready for 7 participants: 9 kernels warm, at most ")
     open_codes = {info.code for info in sessions.listing(url=demo_sqlite) if not info.closed}
-    linked = {line.rsplit("?code=", 1)[1] for line in lines[3:]}
+    linked = {line.rsplit("?code=", 1)[1] for line in lines[5:]}
     assert linked == open_codes and len(open_codes) >= 2  # one server, every open session
     assert seen["pool"] == 9 and seen["host"] == "127.0.0.1" and FakeServer.stopped
 

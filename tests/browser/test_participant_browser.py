@@ -62,6 +62,11 @@ def join_and_consent(page: Page, server: Server, key: str) -> None:
     page.get_by_role("button", name="I have noted my code — continue").click()
 
 
+def said(page: Page, words: str) -> None:
+    """The form's message is in a live region (announced), visible on screen."""
+    expect(page.get_by_role("status").filter(has_text=words)).to_be_visible()
+
+
 def check_page(page: Page, where: str) -> None:
     assert axe_problems(page) == [], where
     assert no_sideways_scroll(page), where
@@ -84,7 +89,7 @@ def test_join_consent_contribute_edit_withdraw(page: Page, server: Server, serve
     check_page(page, "join")
     page.get_by_label("Session code").fill("ZZZ 999")
     page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("alert")).to_contain_text("could not find a session")
+    said(page, "could not find a session")
     page.get_by_label("Session code").fill(demo.demo_code("bc-live").lower())
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("button", name="Continue")).to_be_visible()
@@ -99,7 +104,7 @@ def test_join_consent_contribute_edit_withdraw(page: Page, server: Server, serve
     box.fill(marker)
     expect(page.locator(".cs-counter")).to_contain_text(f"{len(marker)} of 2000")
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("status")).to_contain_text("Thank you — saved")
+    said(page, "Thank you — saved")
     expect(page.locator(".cs-item .cs-text")).to_have_text(marker)  # shown as text, not HTML
     assert marker in own_texts(served_db, "bc-live")
     page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
@@ -112,7 +117,7 @@ def test_join_consent_contribute_edit_withdraw(page: Page, server: Server, serve
     expect(page.locator(".cs-item .cs-text")).to_have_text(marker + " (edited)")
     page.get_by_role("button", name="Withdraw", exact=True).click()
     page.get_by_role("button", name="Yes, withdraw it").click()
-    expect(page.get_by_role("status")).to_contain_text("Withdrawn and deleted")
+    said(page, "Withdrawn and deleted")
     assert not [t for t in own_texts(served_db, "bc-live") if t.startswith(marker)]
 
 
@@ -145,7 +150,7 @@ def test_keyboard_alone_completes_the_main_flow(page: Page, server: Server, serv
     page.keyboard.press("Tab")  # Send
     expect(page.get_by_role("button", name="Send")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Thank you — saved")
+    said(page, "Thank you — saved")
     assert typed in own_texts(served_db, "bc-live")
 
 
@@ -227,7 +232,7 @@ def test_advisory_feedback(page: Page, server: Server, served_db: str) -> None:
     page.get_by_label("Type of feedback").select_option(label="Suggestion")
     page.get_by_label("Rating (1 = poor, 5 = very good)").select_option(label="5")
     page.get_by_role("button", name="Send feedback").click()
-    expect(page.get_by_role("status")).to_contain_text("your feedback is saved")
+    said(page, "your feedback is saved")
     check_page(page, "feedback")
     from sqlalchemy import select
 
