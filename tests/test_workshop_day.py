@@ -266,6 +266,19 @@ def test_controls_say_when_nothing_changed_and_a_closed_session_stays_closed(
         sessions.set_voting(panel.ctx.session_id, True, url=demo_sqlite)
 
 
+def test_moving_between_vote_phases_says_voting_stays_open_and_how(demo_sqlite: str) -> None:
+    made = sessions.create("black-communities", "Day", template="workshop-day", url=demo_sqlite)
+    panel = FacilitatorApp(open_session(made.code, demo_sqlite)).session
+    panel.phase.value = "react"
+    panel.open_phase.click()
+    panel.open_voting.click()
+    panel.phase.value = "dots"
+    panel.open_phase.click()
+    assert "“Spend your dots” is open on the phones. Voting is open: 5 dots each" in (
+        panel.status.value
+    )
+
+
 def test_a_control_that_changes_nothing_writes_no_event(store_url: str) -> None:
     sid, _, _ = _prioritising(store_url)
     assert sessions.set_phase(sid, "agree", url=store_url) is True
@@ -307,7 +320,18 @@ def test_the_picker_switches_session_and_the_projector_follows(demo_sqlite: str)
     assert room.ctx is not None and room.ctx.info.code == other
     pinned = ProjectorApp(demo_sqlite, query_session(f"?token=x&session={first}"))
     assert pinned.ctx is not None and pinned.ctx.info.code == first
-    home.app.stop()
+    home.stop()
+
+
+def test_the_picker_offers_a_session_created_while_it_is_open(demo_sqlite: str) -> None:
+    home = FacilitatorHome(demo_sqlite)
+    home.stop()
+    chosen = home.picker.value
+    made = sessions.create("black-communities", "Made during the day", url=demo_sqlite)
+    assert made.code not in {value for _, value in home.picker.options}
+    home.relist()
+    assert made.code in {value for _, value in home.picker.options}
+    assert home.picker.value == chosen
 
 
 # --- 7. toolkit feedback on the phone ----------------------------------------------------

@@ -24,6 +24,7 @@ from codesign.widgets.tree import close_tree
 from codesign.workshop import sessions
 from codesign.workshop.feed import Poller
 
+RELIST_SECONDS = 3.0
 TABS = ("Live feed", "Moderate", "Ballot", "Components", "Results", "Imported")
 
 
@@ -96,11 +97,28 @@ class FacilitatorHome:
         )
         self.app: FacilitatorApp | None = None
         self.show(code)
+        self.lister = Poller(self.relist, interval=RELIST_SECONDS)
+        self.lister.start()
 
     def _fill(self, chosen: str) -> None:
         found = sessions.listing(ADMIN, self.url)
         self.picker.options = [(session_label(info), info.code) for info in found]
         self.picker.value = chosen
+
+    def stop(self) -> None:
+        """Stop polling (the session's panels and the picker's list)."""
+        self.lister.stop()
+        if self.app is not None:
+            self.app.stop()
+
+    def relist(self) -> None:
+        """Offer sessions created since the picker was filled (say, by `codesign session
+        new` during the day), keeping the one chosen; called every few seconds."""
+        found = [(session_label(info), info.code) for info in sessions.listing(ADMIN, self.url)]
+        if found != list(self.picker.options):
+            chosen = self.picker.value
+            self.picker.options = found
+            self.picker.value = chosen if chosen in {code for _, code in found} else None
 
     def show(self, code: str | None) -> str:
         """Open a session's panels in place of the current ones, and put it on the projector."""

@@ -194,6 +194,9 @@ class SessionPanel:
         phase = sessions.current_phase(now)
         if was_voting and not now.voting_open:
             return f"“{name}” is open on the phones. Voting closed with the move."
+        if phase is not None and phase.vote and now.voting_open:
+            ballot = votes.ballot(sid, url, actor=actor)
+            return f"“{name}” is open on the phones. {voting_summary(now, len(ballot))}"
         if phase is not None and phase.vote and not now.voting_open:
             return f"“{name}” is open on the phones. Press Open voting when the room is ready."
         return f"“{name}” is open on the phones."
