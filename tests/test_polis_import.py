@@ -15,6 +15,9 @@ from codesign.access import Actor
 from codesign.analysis import results
 from codesign.cli import main
 from codesign.errors import Invalid
+from codesign.facilitator.context import Context
+from codesign.facilitator.imports_panel import ImportsPanel
+from codesign.facilitator.results_panel import ResultsPanel
 from codesign.intake import polis, polis_import, polis_review
 from codesign.methods import agreement
 from codesign.store import Store, events
@@ -204,3 +207,27 @@ def test_a_broken_export_is_a_clear_error_and_writes_nothing(
         imported(export.folder, session, store_url)
     assert message in str(caught.value)
     assert [count(store_url, table) for table in tables] == before
+
+
+def test_the_facilitator_imports_then_reads_the_groups_and_statements(
+    store_url: str, session: sessions.SessionInfo, export: polis_files.Export
+) -> None:
+    """The notebook's Imported tab imports and releases; its Results tab shows what Pol.is
+    users look for: the opinion groups, what represents each, consensus and divisive."""
+    ctx = Context(session, facilitator(session), store_url)
+    imports = ImportsPanel(ctx)
+    imports.run.click()
+    assert "Type the folder" in imports.status.value
+    imports.folder.value = str(export.folder)
+    imports.run.click()
+    assert f"Imported {len(STATEMENTS)} statements" in imports.status.value
+    assert "2 statements are held" in imports.status.value
+    assert "may describe a risk to life" in imports.table.value
+    imports.release_all.click()
+    assert "Released 2 statements" in imports.status.value
+    shown = ResultsPanel(ctx).opinions.value
+    assert "Opinion group 1</b> (12 people)" in shown and "Opinion group 2</b> (12 people)" in shown
+    consensus, divisive = shown.split("Consensus across")[1].split("Divisive across")
+    assert STATEMENTS[CONSENSUS].text in consensus
+    assert all(s.text in divisive for s in STATEMENTS if s.camp is not None and s.moderated == 1)
+    assert "agree 1" in shown.split("Consensus across")[0]  # each group's representative figures

@@ -255,8 +255,9 @@ def results(session_id: int, actor: Actor, url: str | None = None) -> Results:
         names = _names(db, s.group_id)
         homes = _components(db, set(votes.proposals))
     opinions = analyse(votes.timeline, votes.excluded, votes.agree, names)
-    stats = {int(st.statement): st for st in agreement.statement_stats(votes.agree, declared)}
     by_declared = any(p in declared for p, _, _ in votes.agree)
+    judged = agreement.statement_stats(votes.agree, declared if by_declared else {})
+    stats = {int(st.statement): st for st in judged}
     proposals = []
     for c in votes.proposals.values():
         found, standing = stats.get(c.id), opinions.statements.get(str(c.id))
