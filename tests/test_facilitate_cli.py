@@ -10,25 +10,10 @@ from click.testing import CliRunner
 from codesign.cli import main
 from codesign.demo import workshop as demo
 from codesign.workshop import sessions
+from tests import polis_files
+from tests.polis_files import STATEMENTS
 
 SHARED_POLIS = Path(__file__).parents[1].parent / "shared" / "data" / "polis"
-COMMENT_HEADER = [
-    "timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated",
-    "comment-body",
-]  # fmt: skip
-VOTE_HEADER = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
-STATEMENTS = [
-    "Evening sessions for people who work shifts",
-    "Weekend sessions so working men can come",
-    "Sessions in the evening and at weekends",
-    "Faith leaders such as imams and pastors should help",
-    "Work with the mosque and the church",
-    "Pastors and imams can back up the message",
-    "Quick referral to mental health support",
-    "Mental health and drug and alcohol services linked in",
-    "No waiting list for mental health help",
-    "Off-topic spam that moderators removed",
-]
 
 
 def run(*args: str) -> str:
@@ -43,29 +28,9 @@ def fails(*args: str) -> str:
     return result.output
 
 
-def write_polis(folder: Path) -> Path:
-    """A small synthetic Pol.is export: 10 statements, 24 voters in two opinion camps."""
-    folder.mkdir()
-    with (folder / "comments.csv").open("w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(COMMENT_HEADER)
-        for n, text in enumerate(STATEMENTS):
-            moderated = -1 if n == len(STATEMENTS) - 1 else 1
-            out.writerow([1_700_000_000_000 + n, "", n, 100 + n % 3, 0, 0, moderated, text])
-    with (folder / "votes.csv").open("w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(VOTE_HEADER)
-        for voter in range(24):
-            camp = 1 if voter % 2 else -1
-            for n in range(len(STATEMENTS)):
-                value = 0 if n == voter % 9 else (camp if n < 5 else -camp)  # a few passes
-                out.writerow([1_700_000_100_000 + voter * 100 + n, "", n, voter, value])
-    return folder
-
-
 @pytest.fixture
 def polis_dir(tmp_path: Path) -> Path:
-    return write_polis(tmp_path / "polis")
+    return polis_files.write_export(tmp_path / "polis").folder
 
 
 def new_session(url: str) -> str:
@@ -103,15 +68,16 @@ def test_import_polis_then_cluster_and_opinion_groups(demo_url: str, polis_dir: 
     report = json.loads(
         run("import", "polis", str(polis_dir), "--session", code, "--json", "--db", demo_url)
     )
-    assert report["comments_added"] == 10 and report["votes_added"] == 240
+    votes = 24 * len(STATEMENTS)
+    assert report["comments_added"] == len(STATEMENTS) and report["votes_added"] == votes
     again = json.loads(
         run("import", "polis", str(polis_dir), "--session", code, "--json", "--db", demo_url)
     )
     assert again["comments_added"] == again["votes_added"] == 0
-    assert again["votes_unchanged"] == 240
+    assert again["votes_unchanged"] == votes
     found = cluster_json(demo_url, code)
     refs = sorted(int(m["ref"]) for c in found["components"] for m in c["members"])
-    assert refs == list(range(10))  # every imported statement in exactly one component
+    assert refs == list(range(len(STATEMENTS)))  # every imported statement in one component
     groups = json.loads(run("opinion-groups", "--session", code, "--json", "--db", demo_url))
     camps = [{int(p["ref"]) % 2 for p in g["participants"]} for g in groups["groups"]]
     assert all(len(camp) == 1 for camp in camps)  # no group mixes the two voting camps
@@ -123,10 +89,11 @@ def test_results_json_on_a_polis_import(demo_url: str, polis_dir: Path) -> None:
     run("import", "polis", str(polis_dir), "--session", code, "--db", demo_url)
     run("cluster", "--session", code, "--db", demo_url)
     found = json.loads(run("results", "--session", code, "--json", "--db", demo_url))
-    assert len(found["proposals"]) == 9  # the moderated-out statement waits for review
+    kept = len(STATEMENTS) - 2  # the moderated-out and the flagged statement wait for review
+    assert len(found["proposals"]) == kept
     first = found["proposals"][0]
     assert first["agree"] + first["disagree"] + first["pass"] == 24 and first["pass"] > 0
-    assert sum(len(c["proposals"]) for c in found["components"]) == 9
+    assert sum(len(c["proposals"]) for c in found["components"]) == kept
     assert "proposal" in run("results", "--session", code, "--db", demo_url)
 
 

@@ -128,6 +128,17 @@ def test_missing_votes_take_the_statement_mean_in_the_pca() -> None:
     assert fit.center.tolist() == pytest.approx([1 / 3, 0.0])
 
 
+def test_the_components_are_those_an_svd_of_the_filled_matrix_gives() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.choice([-1.0, 0.0, 1.0, np.nan], size=(40, 12))
+    centred = np.where(np.isnan(values), 0.0, values - np.nanmean(values, axis=0))
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    found = pca(values).components
+    for component, expected in zip(found, vt[:2], strict=True):
+        assert np.abs(component) == pytest.approx(np.abs(expected), abs=1e-9)
+        assert abs(component @ expected) == pytest.approx(1.0)
+
+
 def test_extremity_is_one_agree_vote_projected() -> None:
     values = np.array([[1.0, -1.0, 0], [-1.0, 1.0, 0], [1.0, -1.0, 0]])
     fit = pca(values)

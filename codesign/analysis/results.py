@@ -176,11 +176,12 @@ def _kept(db: Session, ids: set[int]) -> dict[int, Contribution]:
 
 
 def _votes(db: Session, session_id: int) -> _Votes:
-    rows = db.execute(
+    query = (
         select(Vote.participant_id, Vote.contribution_id, Vote.kind, Vote.value)
         .where(Vote.session_id == session_id)
         .order_by(Vote.created_at, Vote.id)
-    ).all()
+    )
+    rows = db.connection().execute(query).all()  # Core rows: imports bring 30,000 votes
     kept = _kept(db, {cid for _, cid, _, _ in rows})
     counts_for = {cid: c.id for cid, c in kept.items()}  # plain ints: read once per vote below
     dots: dict[int, int] = defaultdict(int)
@@ -196,13 +197,14 @@ def _votes(db: Session, session_id: int) -> _Votes:
         else:
             rank = (cid == target, position)  # a direct vote wins, then the latest
             winners[(pid, target)] = max(winners.get((pid, target), rank), rank)
-    counted = sorted(
-        (position, (str(pid), str(target), rows[position][3]))
+    counted = {
+        position: (str(pid), str(target), rows[position][3])
         for (pid, target), (_, position) in winners.items()
-    )
+    }
+    every = counted | dict(unseen)
     return _Votes(
-        agree=[vote for _, vote in counted],
-        timeline=[vote for _, vote in sorted(counted + unseen)],
+        agree=[counted[position] for position in sorted(counted)],
+        timeline=[every[position] for position in sorted(every)],
         excluded={statement for _, (_, statement, _) in unseen},
         dots=dict(dots),
         proposals={c.id: c for c in kept.values()},
@@ -255,8 +257,9 @@ def results(session_id: int, actor: Actor, url: str | None = None) -> Results:
         names = _names(db, s.group_id)
         homes = _components(db, set(votes.proposals))
     opinions = analyse(votes.timeline, votes.excluded, votes.agree, names)
-    stats = {int(st.statement): st for st in agreement.statement_stats(votes.agree, declared)}
     by_declared = any(p in declared for p, _, _ in votes.agree)
+    judged = agreement.statement_stats(votes.agree, declared if by_declared else {})
+    stats = {int(st.statement): st for st in judged}
     proposals = []
     for c in votes.proposals.values():
         found, standing = stats.get(c.id), opinions.statements.get(str(c.id))

@@ -80,11 +80,7 @@ def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> N
     if as_json:
         emit_json(report.as_json())
         return
-    click.echo(
-        f"Imported {report.comments_added} statements ({report.comments_unchanged} already there)"
-        f" and {report.votes_added} votes ({report.votes_changed} changed,"
-        f" {report.votes_unchanged} already there) from {len(report.participants)} participants."
-    )
+    click.echo(report.summary)
     if report.erased_left_out:
         click.echo(f"Left out {report.erased_left_out} people erased since an earlier import.")
     if report.held:

@@ -1,11 +1,15 @@
-"""Imported Pol.is statements held out of results: what Pol.is did with each, why
-safeguarding held it, and releasing the chosen ones (or all) in one step."""
+"""Importing a Pol.is conversation into the session, and its statements held out of results:
+what Pol.is did with each, why safeguarding held it, and releasing the chosen ones (or
+all) in one step. The opinion groups, consensus, divisive and representative statements
+of what was imported are on the Results tab, like those of a live vote."""
+
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from codesign.facilitator.context import Context
-from codesign.facilitator.ui import button, esc, on_click, status_line
-from codesign.intake import polis_review
+from codesign.facilitator.ui import button, esc, on_click, status_line, wire
+from codesign.intake import polis_import, polis_review
 from codesign.store import Store
 
 
@@ -34,6 +38,12 @@ class ImportsPanel:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.store = Store.open(ctx.url)
+        self.folder = widgets.Text(
+            description="Export folder",
+            placeholder="the folder holding comments.csv and votes.csv",
+            layout=widgets.Layout(width="40em"),
+        )
+        self.run = button("Import Pol.is export", "primary")
         self.table = widgets.HTML()
         self.chosen = widgets.SelectMultiple(
             description="Choose", layout=widgets.Layout(width="40em", height="10em")
@@ -41,11 +51,18 @@ class ImportsPanel:
         self.release = button("Release chosen", "primary")
         self.release_all = button("Release all", "warning")
         self.status = status_line()
+        wire(self.status, self.refresh, [(self.run, self._import)], [self.folder])
         on_click(self.release, self.status, lambda: self._release(set(self.chosen.value)),
                  self.refresh)  # fmt: skip
         on_click(self.release_all, self.status, lambda: self._release(None), self.refresh)
         self.widget = widgets.VBox(
-            [self.table, self.chosen, widgets.HBox([self.release, self.release_all]), self.status]
+            [
+                widgets.HBox([self.folder, self.run]),
+                self.table,
+                self.chosen,
+                widgets.HBox([self.release, self.release_all]),
+                self.status,
+            ]
         )
         self.refresh()
 
@@ -53,6 +70,16 @@ class ImportsPanel:
         found = polis_review.held(self.store, self.ctx.session_id, actor=self.ctx.actor)
         self.table.value = held_html(found)
         self.chosen.options = [(f"[{h.ref}] {h.text[:80]}", h.ref) for h in found]
+
+    def _import(self) -> str:
+        if not self.folder.value.strip():
+            return "Type the folder of the Pol.is export first."
+        folder = Path(self.folder.value.strip()).expanduser()
+        report = polis_import.import_polis(
+            folder, self.ctx.info.code, actor=self.ctx.actor, url=self.ctx.url
+        )
+        held = f" {report.held} statements are held for review below." if report.held else ""
+        return f"{report.summary}{held} The Results tab shows the opinion groups."
 
     def _release(self, refs: set[str] | None) -> str:
         if refs is not None and not refs:

@@ -58,6 +58,15 @@ class PolisReport:
     held: int = 0  # statements added and held for the facilitator's review
     digest: str = ""  # the hash of what this import wrote, as its event carries it
 
+    @property
+    def summary(self) -> str:
+        """What the import did, in one sentence the command line and the notebook both show."""
+        return (
+            f"Imported {self.comments_added} statements ({self.comments_unchanged} already"
+            f" there) and {self.votes_added} votes ({self.votes_changed} changed,"
+            f" {self.votes_unchanged} already there) from {len(self.participants)} participants."
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
             "comments_added": self.comments_added,

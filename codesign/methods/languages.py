@@ -68,8 +68,12 @@ SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+@cache
 def _script_of(char: str) -> str | None:
-    """The language whose script `char` belongs to, "latin", or None for a non-letter."""
+    """The language whose script `char` belongs to, "latin", or None for a non-letter.
+
+    Cached: a text repeats few distinct characters, and an import detects hundreds of texts.
+    """
     code = ord(char)
     for language, blocks in SCRIPTS.items():
         if any(low <= code <= high for low, high in blocks):
