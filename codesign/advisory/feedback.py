@@ -15,7 +15,13 @@ from codesign.access import Actor, Role
 from codesign.advisory import toolkit
 from codesign.errors import Closed, Conflict, Invalid, NotFound
 from codesign.store import events
-from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
+from codesign.store.models import (
+    FeedbackItem,
+    FeedbackStatusChange,
+    Participant,
+    SectionVersion,
+    ToolkitSection,
+)
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop.contributions import clean
 
@@ -121,3 +127,42 @@ def submit(draft: FeedbackDraft, actor: Actor, url: str | None = None) -> Feedba
     """The participant form's entry point: one short transaction."""
     check(draft)
     return store.write(lambda db: add(db, actor, draft), url)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One item as `codesign feedback list` shows it: enough to find its id and act on it."""
+
+    id: int
+    section: str
+    version: int
+    status: str
+    type: str
+    text: str
+    ref: str | None
+    created_at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.__dict__, "created_at": self.created_at.isoformat()}
+
+
+def listed(
+    *, actor: Actor, status: str | None = None, section: str | None = None, url: str | None = None
+) -> list[Listed]:
+    """Every feedback item, oldest first, optionally of one status or one section."""
+    query = (
+        select(FeedbackItem, ToolkitSection.key, SectionVersion.number)
+        .join(SectionVersion, FeedbackItem.section_version_id == SectionVersion.id)
+        .join(ToolkitSection, SectionVersion.section_id == ToolkitSection.id)
+        .order_by(FeedbackItem.id)
+    )
+    if status is not None:
+        query = query.where(FeedbackItem.status == status)
+    if section is not None:
+        query = query.where(ToolkitSection.key == section)
+    with store.reading(url) as db:
+        actor.require(actor.can_read(toolkit.owner_group(db)), "list the Advisory feedback")
+        return [
+            Listed(i.id, key, number, i.status, i.type, i.text, i.ref, i.created_at)
+            for i, key, number in db.execute(query)
+        ]

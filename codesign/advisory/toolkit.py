@@ -128,6 +128,11 @@ def mark_final(db: Session, actor: Actor, key: str, number: int) -> SectionVersi
     return found
 
 
+def finalise(key: str, number: int, *, actor: Actor, url: str | None = None) -> SectionVersion:
+    """`mark_final` in its own transaction, for the command line and the tracker."""
+    return store.write(lambda db: mark_final(db, actor, key, number), url)
+
+
 def sections(url: str | None = None) -> list[ToolkitSection]:
     with store.reading(url) as db:
         return list(db.scalars(select(ToolkitSection).order_by(ToolkitSection.position)))

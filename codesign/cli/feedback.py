@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from codesign import store
 from codesign.access import ADMIN
-from codesign.advisory import drafts, feedback_csv, lifecycle, toolkit
+from codesign.advisory import drafts, feedback, feedback_csv, lifecycle, toolkit
 from codesign.advisory import report as advisory_report
 from codesign.cli.common import db_option, emit_json, file_format, friendly
 from codesign.errors import Invalid
@@ -58,6 +58,50 @@ def move(item_id: int, to: str, rationale: str, version: int | None, db: str | N
     click.echo(f"Item {done.item_id}: {done.from_status} → {done.to_status}")
 
 
+SHORT_TEXT = 60
+
+
+def _short(text: str) -> str:
+    """One line of at most SHORT_TEXT characters, so a list stays one row per item."""
+    line = " ".join(text.split())
+    return line if len(line) <= SHORT_TEXT else line[: SHORT_TEXT - 1] + "…"
+
+
+@feedback_group.command("list")
+@click.option("--status", type=click.Choice(lifecycle.STATUSES), default=None, help="Only these.")
+@click.option("--section", default=None, help="Only this section (its key).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (full texts).")
+@db_option
+@friendly
+def list_items(status: str | None, section: str | None, as_json: bool, db: str | None) -> None:
+    """List feedback items with their ids, to move, correct or look up one of them."""
+    found = feedback.listed(actor=ADMIN, status=status, section=section, url=db)
+    if as_json:
+        emit_json([item.as_json() for item in found])
+        return
+    for item in found:
+        click.echo(
+            f"{item.id:>5}  {item.section} v{item.version}  {item.status:<15} {item.type:<11} "
+            f"{_short(item.text)}"
+        )
+    click.echo(f"{len(found)} item(s).")
+
+
+@feedback_group.command("correct")
+@click.argument("item_id", type=int)
+@click.option(
+    "--to", "to", required=True, type=click.Choice(lifecycle.STATUSES), help="The right status."
+)
+@click.option("--rationale", required=True, help="Why the earlier decision was wrong.")
+@click.option("--version", type=int, default=None, help="Section version that addressed it.")
+@db_option
+@friendly
+def correct(item_id: int, to: str, rationale: str, version: int | None, db: str | None) -> None:
+    """Correct a decided item: a new, reasoned move; the earlier decision stays in its history."""
+    done = lifecycle.correct_item(item_id, to, rationale, actor=ADMIN, version=version, url=db)
+    click.echo(f"Item {done.item_id}: corrected {done.from_status} → {done.to_status}")
+
+
 @feedback_group.command("report")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -95,6 +139,17 @@ def import_draft(file: Path, as_json: bool, db: str | None) -> None:
     for label, keys in (("updated", done.updated), ("added", done.added)):
         click.echo(f"{label.capitalize()}: {', '.join(keys) or 'none'}")
     click.echo(f"Unchanged: {len(done.unchanged)} sections")
+
+
+@toolkit_group.command("final")
+@click.argument("section")
+@click.argument("version", type=int)
+@db_option
+@friendly
+def final(section: str, version: int, db: str | None) -> None:
+    """Mark a section's version final (refused while feedback on it is still open)."""
+    done = toolkit.finalise(section, version, actor=ADMIN, url=db)
+    click.echo(f"Marked {section} version {done.number} final.")
 
 
 def _texts(
