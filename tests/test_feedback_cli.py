@@ -1,6 +1,7 @@
 """`codesign feedback …` and `codesign toolkit …` from the command line."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import docx
@@ -51,6 +52,8 @@ def test_import_move_and_report(store_url: str, tmp_path: Path) -> None:
         "added": 1,
         "unchanged": 0,
         "problems": [{"line": 3, "reason": "unknown section 'nowhere'"}],
+        "skipped": [],
+        "attached": [{"line": 2, "to": "equity v1 (newest)"}],
     }
     draft = tmp_path / "draft.md"
     draft.write_text(
@@ -224,3 +227,65 @@ def test_a_version_is_marked_final_from_the_command_line(store_url: str, tmp_pat
     assert missing.exit_code == 1 and "no version 9" in missing.output
     with store.reading(store_url) as db:
         assert db.query(SectionVersion).filter_by(number=1, final=True).count() == 1
+
+
+MEETING = (
+    "section,type,text,participant,ref,created_at\n"
+    "equity,concern,Name the fee.,Heron,m-1,2026-11-20T10:00\n"
+    "outcomes,question,Who decides?,Heron,m-2,2026-11-20T10:05\n"
+    "equity,concern,Name the fee.,Heron,m-1,2026-11-20T10:00\n"
+)
+
+
+def test_reimporting_with_an_appended_row_stores_only_that_row(
+    store_url: str, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "meeting.csv"
+    sheet.write_text(MEETING, encoding="utf-8")
+    first = json.loads(invoke("feedback", "import", str(sheet), "--json", "--db", store_url).stdout)
+    assert (first["added"], first["unchanged"]) == (2, 1)
+    assert first["skipped"] == [{"line": 4, "reason": "the same as line 2"}]
+    sheet.write_text(MEETING + "equity,suggestion,Pay it on time.,Kite,m-3,\n", encoding="utf-8")
+    again = invoke("feedback", "import", str(sheet), "--db", store_url).output.splitlines()
+    assert again[0] == "Imported 1 feedback items (3 already there)."
+    listed = json.loads(invoke("feedback", "list", "--json", "--db", store_url).stdout)
+    assert [i["ref"] for i in listed] == ["m-1", "m-2", "m-3"]
+    assert "  line 2: skipped, already held as item 1" in again
+    assert "  line 4: skipped, already held as item 1" in again
+    assert "  line 5: attached to equity v1 (newest)" in again
+    elsewhere = tmp_path / "other-member.csv"
+    elsewhere.write_text(MEETING.replace("Heron", "Kite"), encoding="utf-8")
+    other = json.loads(
+        invoke("feedback", "import", str(elsewhere), "--json", "--db", store_url).stdout
+    )
+    assert other["added"] == 2  # the same words from another member are their own comment
+
+
+def test_items_attach_to_the_version_current_at_their_date(store_url: str, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text("## Equity\n\nPay a fair management fee.\n", encoding="utf-8")
+    invoke("toolkit", "import", str(draft), "--db", store_url)
+    with store.reading(store_url) as db:
+        redraft = db.query(SectionVersion).filter_by(number=2).one()
+        made = events.as_utc(redraft.created_at)
+    before, after = (made - timedelta(days=12)), (made + timedelta(minutes=1))
+    sheet = tmp_path / "dated.csv"
+    sheet.write_text(
+        "section,type,text,created_at,version\n"
+        f"equity,concern,Before the redraft.,{before.replace(tzinfo=None).isoformat()},\n"
+        f"equity,concern,After the redraft.,{after.replace(tzinfo=None).isoformat()},\n"
+        "equity,concern,Named version.,,1\n"
+        "equity,concern,Given now.,,\n"
+        "equity,concern,No such version.,,7\n",
+        encoding="utf-8",
+    )
+    done = json.loads(invoke("feedback", "import", str(sheet), "--json", "--db", store_url).stdout)
+    assert done["attached"] == [
+        {"line": 2, "to": f"equity v1 (current on {before.date().isoformat()})"},
+        {"line": 3, "to": f"equity v2 (current on {after.date().isoformat()})"},
+        {"line": 4, "to": "equity v1 (version column)"},
+        {"line": 5, "to": "equity v2 (newest)"},
+    ]
+    assert done["problems"] == [{"line": 6, "reason": "section 'equity' has no version 7"}]
+    listed = json.loads(invoke("feedback", "list", "--json", "--db", store_url).stdout)
+    assert [i["version"] for i in listed] == [1, 2, 1, 2]

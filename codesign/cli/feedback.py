@@ -30,13 +30,21 @@ def feedback_group() -> None:
 @friendly
 def import_feedback(file: Path, code: str | None, as_json: bool, db: str | None) -> None:
     """Import a CSV of feedback (columns: section, type, text; optional participant,
-    organisation_type, priority, rating, ref, created_at). Bad rows are listed by line."""
+    organisation_type, priority, rating, ref, created_at, version).
+
+    Rows already held (same ref, member and words) are skipped and listed; each stored
+    item is attached to the version named, else the one current at its date. Bad rows
+    are listed by line."""
     migrations.upgrade(db)
     report = feedback_csv.import_feedback(file, code, url=db)
     if as_json:
         emit_json(report.as_json())
     else:
         click.echo(f"Imported {report.added} feedback items ({report.unchanged} already there).")
+        for line, where in report.attached:
+            click.echo(f"  line {line}: attached to {where}")
+        for line, why in report.skipped:
+            click.echo(f"  line {line}: skipped, {why}")
         for line, reason in report.problems:
             click.echo(f"  line {line}: {reason}", err=True)
     if report.problems:
