@@ -58,7 +58,12 @@ def test_no_ratings_at_all() -> None:
     assert summarise([]) == delphi.Summary(0, 0, None, None, None, None, (0, 0, 0, 0, 0))
 
 
-@pytest.mark.parametrize("bad", [0, 6, -1])
+def test_cant_judge_is_neither_a_rating_nor_missing() -> None:
+    s = summarise([5, delphi.CANT_JUDGE, None, 4, delphi.CANT_JUDGE])
+    assert (s.n, s.missing, s.cant_judge, s.median, s.agree) == (2, 1, 2, 4.5, 1.0)
+
+
+@pytest.mark.parametrize("bad", [6, -1, 7])
 def test_out_of_range_rating_is_refused(bad: int) -> None:
     with pytest.raises(Invalid, match="from 1 to 5"):
         summarise([3, bad])

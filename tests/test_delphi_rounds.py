@@ -1,0 +1,152 @@
+"""Delphi rating rounds run as a coordinator and members would: rounds opened and closed
+from the command line, ratings given as each member (what their phone form calls), the
+next round showing the last one's figures, and rounds compared under the consensus rules.
+"""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from codesign import access, store
+from codesign.advisory import delphi, rounds
+from codesign.errors import AccessDenied, Closed, Invalid, NotFound
+from codesign.people import groups
+from codesign.store import events
+from codesign.store.models import Event, Participant
+from tests.cli import invoke, run, run_json
+
+MEMBERS = ("Heron", "Kite", "Wren", "Owl")
+
+
+def _members(url: str, tmp_path: Path) -> dict[str, access.Actor]:
+    """Four Advisory Group members, brought in by a feedback import, as their own actors."""
+    sheet = tmp_path / "members.csv"
+    rows = "".join(f"equity,question,Question from {name}.,{name}\n" for name in MEMBERS)
+    sheet.write_text("section,type,text,participant\n" + rows, encoding="utf-8")
+    run("feedback", "import", str(sheet), "--db", url)
+    with store.reading(url) as db:
+        advisory = groups.find(db, "advisory")
+        assert advisory is not None
+        found = db.execute(
+            select(Participant.ref, Participant.id).where(Participant.group_id == advisory.id)
+        ).all()
+        return {str(name): access.participant(pid, advisory.id) for name, pid in found}
+
+
+def _rate(url: str, who: access.Actor, section: str, **scores: int | None) -> int:
+    assert who.participant_id is not None
+    return rounds.rate(who.participant_id, section, scores, actor=who, url=url)
+
+
+def test_a_round_is_opened_rated_on_chosen_cells_and_closed(store_url: str, tmp_path: Path) -> None:
+    people = _members(store_url, tmp_path)
+    opened = run_json(
+        "delphi", "open", "--section", "outcomes", "--section", "equity",
+        "--criterion", "clarity", "--criterion", "relevance", "--db", store_url,
+    )  # fmt: skip
+    assert opened["round"] == 1 and opened["open"] is True
+    assert opened["criteria"] == ["relevance", "clarity"]  # in the criteria's own order
+    assert set(opened["sections"]) == {"equity", "outcomes"}
+    again = invoke("delphi", "open", "--db", store_url)
+    assert again.exit_code == 1 and "Round 1 is still open" in again.output
+    heron = people["Heron"]
+    assert _rate(store_url, heron, "equity", relevance=4, clarity=delphi.CANT_JUDGE) == 1
+    _rate(store_url, heron, "equity", relevance=5, clarity=2)  # a changed mind: newest counts
+    with pytest.raises(Invalid, match="not part of this rating round"):
+        _rate(store_url, heron, "knowledge", relevance=4)
+    with pytest.raises(Invalid, match="not part of this rating round"):
+        _rate(store_url, heron, "equity", actionability=4)
+    with pytest.raises(Invalid, match="from 1 to 5, or can't judge"):
+        _rate(store_url, heron, "equity", relevance=9)
+    with pytest.raises(AccessDenied, match="rate for this member"):
+        assert people["Kite"].participant_id is not None
+        rounds.rate(people["Kite"].participant_id, "equity", {"relevance": 1}, actor=heron,
+                    url=store_url)  # fmt: skip
+    with pytest.raises(NotFound, match="not in the Advisory Group"):
+        rounds.rate(99999, "equity", {"relevance": 1}, actor=access.ADMIN, url=store_url)
+    rows = delphi.read(store_url, access.ADMIN)
+    assert [(r.round, r.section, r.relevance, r.clarity) for r in rows] == [(1, "equity", 5, 2)]
+    assert run("delphi", "close", "--db", store_url).strip() == "Closed round 1."
+    with pytest.raises(Closed, match="Rating is closed"):
+        _rate(store_url, heron, "equity", relevance=3)
+    closed = invoke("delphi", "close", "--db", store_url)
+    assert closed.exit_code == 1 and "No rating round is open" in closed.output
+    listed = run_json("delphi", "list", "--db", store_url)
+    assert [(r["round"], r["open"]) for r in listed] == [(1, False)]
+    with store.reading(store_url) as db:
+        actions = list(db.scalars(select(Event.action).where(Event.target_type.like("rating%"))))
+    assert actions == ["open", "rate", "rate", "close"]
+    assert events.verify(store_url).ok
+
+
+def test_only_the_coordinator_opens_a_round(store_url: str, tmp_path: Path) -> None:
+    member = _members(store_url, tmp_path)["Heron"]
+    with pytest.raises(AccessDenied, match="run a rating round"):
+        rounds.open_round(actor=member, url=store_url)
+    unknown = invoke("delphi", "open", "--section", "nowhere", "--db", store_url)
+    assert unknown.exit_code == 1 and "no toolkit section 'nowhere'" in unknown.output
+
+
+def test_the_next_round_shows_the_last_rounds_figures_beside_the_members_own(
+    store_url: str, tmp_path: Path
+) -> None:
+    people = _members(store_url, tmp_path)
+    run("delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", store_url)
+    for name, score in zip(MEMBERS, (2, 3, 4, delphi.CANT_JUDGE), strict=True):
+        _rate(store_url, people[name], "equity", clarity=score)
+    heron = people["Heron"]
+    assert heron.participant_id is not None
+    first = rounds.ballot(heron.participant_id, actor=heron, url=store_url)
+    assert first is not None
+    assert [(b.mine, b.previous_round, b.group) for b in first.lines] == [(2, None, None)]
+    run("delphi", "close", "--db", store_url)
+    assert rounds.ballot(heron.participant_id, actor=heron, url=store_url) is None
+    run("delphi", "open", "--section", "equity", "--section", "outcomes", "--db", store_url)
+    second = rounds.ballot(heron.participant_id, actor=heron, url=store_url)
+    assert second is not None and second.round.number == 2
+    clarity = next(b for b in second.lines if (b.section, b.criterion) == ("equity", "clarity"))
+    assert (clarity.mine, clarity.previous_round, clarity.previous_mine) == (None, 1, 2)
+    assert clarity.group is not None
+    assert (clarity.group.n, clarity.group.median, clarity.group.q1, clarity.group.q3) == (
+        3, 3.0, 2.5, 3.5,
+    )  # fmt: skip
+    assert clarity.group.cant_judge == 1
+    never_asked = [b for b in second.lines if b.section == "outcomes"]
+    assert {(b.previous_round, b.group) for b in never_asked} == {(None, None)}
+    kite = people["Kite"]
+    assert kite.participant_id is not None
+    with pytest.raises(AccessDenied):
+        rounds.ballot(kite.participant_id, actor=heron, url=store_url)
+
+
+def test_too_few_ratings_are_not_shown_as_the_groups(store_url: str, tmp_path: Path) -> None:
+    people = _members(store_url, tmp_path)
+    run("delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", store_url)
+    for name in ("Heron", "Kite"):
+        _rate(store_url, people[name], "equity", clarity=5)
+    run("delphi", "close", "--db", store_url)
+    run("delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", store_url)
+    heron = people["Heron"]
+    assert heron.participant_id is not None
+    shown = rounds.ballot(heron.participant_id, actor=heron, url=store_url)
+    assert shown is not None
+    assert [(b.previous_mine, b.group) for b in shown.lines] == [(5, None)]
+
+
+def test_rounds_are_compared_under_every_rule(store_url: str, tmp_path: Path) -> None:
+    people = _members(store_url, tmp_path)
+    for scores in ((2, 4, 5, 3), (4, 4, 5, 4)):
+        run("delphi", "open", "--section", "equity", "--criterion", "relevance", "--db", store_url)
+        for name, score in zip(MEMBERS, scores, strict=True):
+            _rate(store_url, people[name], "equity", relevance=score)
+        run("delphi", "close", "--db", store_url)
+    counts = run_json("delphi", "compare", "--db", store_url)
+    assert counts["agree75"] == {"1": 0, "2": 1}
+    assert counts["median4_iqr1"] == {"1": 0, "2": 1}
+    table = run("delphi", "compare", "--db", store_url).splitlines()
+    assert table[0].split() == ["rule", "round", "1", "round", "2"]
+    assert table[1].split()[-2:] == ["0", "1"]
+    shown = run("delphi", "results", "--round", "2", "--db", store_url).splitlines()
+    assert shown[1].split() == ["2", "equity", "relevance", "4", "0", "4", "0.25", "100%", "yes"]
+    assert all(line.split()[0] == "2" for line in shown[1:])
