@@ -11,10 +11,14 @@ from sqlalchemy import select
 from codesign import access, store
 from codesign.advisory import delphi, rounds
 from codesign.errors import AccessDenied, Closed, Invalid, NotFound
+from codesign.forms.i18n import Translator
+from codesign.forms.rating import RatingView, last_round
 from codesign.people import groups
 from codesign.store import events
 from codesign.store.models import Event, Participant
+from codesign.workshop import sessions
 from tests.cli import invoke, run, run_json
+from tests.forms_helpers import join, new_app
 
 MEMBERS = ("Heron", "Kite", "Wren", "Owl")
 
@@ -150,3 +154,43 @@ def test_rounds_are_compared_under_every_rule(store_url: str, tmp_path: Path) ->
     shown = run("delphi", "results", "--round", "2", "--db", store_url).splitlines()
     assert shown[1].split() == ["2", "equity", "relevance", "4", "0", "4", "0.25", "100%", "yes"]
     assert all(line.split()[0] == "2" for line in shown[1:])
+
+
+def test_members_rate_on_their_phones_and_see_the_last_rounds_figures(demo_sqlite: str) -> None:
+    """The demo's round 2 is the last round; a member's phone in the rating phase shows
+    the rating form only while the coordinator has a round open."""
+    app = new_app(demo_sqlite)
+    join(app, "ag-live")
+    session_id = app.ctx.session_id
+    sessions.set_phase(session_id, "rating", url=demo_sqlite)
+    app.poll_once()
+    assert app.step == "feedback"  # no round open: the feedback form, with its own rating
+    opened = run_json(
+        "delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", demo_sqlite
+    )
+    assert opened["round"] == 3  # after the demo's two rounds
+    assert app.poll_once() and app.step == "rate"
+    view = app.view("rate")
+    assert isinstance(view, RatingView)
+    (line,) = view.lines
+    assert (line.section, line.criterion, line.previous_round) == ("equity", "clarity", 2)
+    assert line.group is not None and line.group.n >= delphi.MIN_GROUP_SIZE
+    hint = last_round(app.ctx.tr, line)
+    assert hint.startswith(f"Last round the group's median was {line.group.median:g}")
+    (choice,) = view.choices
+    assert choice.description == "Clarity" and choice.options[-1] == ("Can't judge", 0)
+    choice.value = delphi.CANT_JUDGE
+    view.send.click()
+    assert view.status.text.startswith("Thank you"), view.status.text
+    mine = [r for r in delphi.read(demo_sqlite, access.ADMIN) if r.round == 3]
+    assert [(r.participant_id, r.clarity) for r in mine] == [(app.ctx.participant_id, 0)]
+    app.ctx.tr = Translator("ur")
+    view.translate()
+    assert choice.options[-1] == (Translator("ur")("Can't judge"), 0) and choice.value == 0
+    run("delphi", "close", "--db", demo_sqlite)
+    assert app.poll_once() and app.step == "feedback"
+    choice.value = 4
+    view.send.click()  # a phone still showing the form after the round closed
+    assert view.status.text == Translator("ur")(
+        "Rating is closed for now. Thank you for taking part."
+    )

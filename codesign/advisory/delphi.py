@@ -10,7 +10,9 @@ common ones side by side rather than hiding the choice.
 Choices worth knowing:
 
 - Quartiles use numpy's default method, "linear" (Hyndman & Fan type 7, as Excel's
-  QUARTILE.INC and R's default): for 1, 2, 3, 4 the quartiles are 1.75 and 3.25.
+  QUARTILE.INC and R's default): for 1, 2, 3, 4 the quartiles are 1.75 and 3.25. It is
+  written out here (`quantile`) rather than taken from numpy, so the members' phone form,
+  which shows last round's quartiles, does not load numpy.
 - Shares are of the ratings given: a missing rating is counted in `missing`, and a
   "can't judge" (stored as 0, `CANT_JUDGE`) in `cant_judge`, never as disagreement.
   With no ratings at all, every statistic is None and no rule is met.
@@ -27,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,6 @@ from codesign.errors import Invalid
 from codesign.store.models import Participant, Rating, ToolkitSection
 
 CRITERIA = ("relevance", "clarity", "actionability")
-QUANTILE_METHOD: Final = "linear"
 MIN_GROUP_SIZE = 3  # fewer ratings than this in a sub-group are not shown to members
 UNKNOWN_GROUP = "not stated"
 CANT_JUDGE: Final = 0  # a member's "I can't judge this", kept apart from not answering
@@ -60,6 +60,15 @@ class Summary:
         return None if self.q1 is None or self.q3 is None else self.q3 - self.q1
 
 
+def quantile(ordered: Sequence[int], p: float) -> float:
+    """The p-th quantile of sorted values by the "linear" method: position (n - 1) * p,
+    interpolating between the two values either side."""
+    position = (len(ordered) - 1) * p
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
+
+
 def summarise(values: Iterable[int | None]) -> Summary:
     """n, median, quartiles, share 4–5 and the distribution of one set of ratings."""
     given: list[int] = []
@@ -77,7 +86,8 @@ def summarise(values: Iterable[int | None]) -> Summary:
     counts = (c[0], c[1], c[2], c[3], c[4])
     if not given:
         return Summary(0, missing, None, None, None, None, (0, 0, 0, 0, 0), cant_judge)
-    q1, median, q3 = (float(q) for q in np.percentile(given, [25, 50, 75], method=QUANTILE_METHOD))
+    ordered = sorted(given)
+    q1, median, q3 = (quantile(ordered, p) for p in (0.25, 0.5, 0.75))
     agree = (counts[3] + counts[4]) / len(given)
     return Summary(len(given), missing, median, q1, q3, agree, counts, cant_judge)
 

@@ -131,6 +131,12 @@ def close_round(*, actor: Actor, url: str | None = None) -> RoundInfo:
     return store.write(apply, url)
 
 
+def is_open(url: str | None = None) -> bool:
+    """Whether a rating round is open: what the phones poll to switch to the rating form."""
+    with store.reading(url) as db:
+        return _open(db) is not None
+
+
 def rounds(*, actor: Actor, url: str | None = None) -> list[RoundInfo]:
     """Every round opened from codesign, oldest first."""
     with store.reading(url) as db:
