@@ -11,6 +11,7 @@ from sqlalchemy import select
 from codesign import access, store
 from codesign.advisory import delphi, rounds
 from codesign.errors import AccessDenied, Closed, Invalid, NotFound
+from codesign.facilitator.rounds_panel import RoundsPanel
 from codesign.forms.i18n import Translator
 from codesign.forms.rating import RatingView, last_round
 from codesign.people import groups
@@ -194,3 +195,22 @@ def test_members_rate_on_their_phones_and_see_the_last_rounds_figures(demo_sqlit
     assert view.status.text == Translator("ur")(
         "Rating is closed for now. Thank you for taking part."
     )
+
+
+def test_the_tracker_opens_and_closes_rounds(store_url: str) -> None:
+    panel = RoundsPanel(access.ADMIN, store_url)
+    assert "No rating round" in panel.table.value
+    panel.sections.value = ("equity", "outcomes")
+    panel.criteria.value = ("clarity",)
+    panel.open.click()
+    assert "Opened round 1 on 2 section(s) and clarity." in panel.status.value
+    assert "<td>1</td><td>open</td>" in panel.table.value
+    panel.criteria.value = ("relevance",)  # a new choice, so not taken for a double click
+    panel.open.click()
+    assert "Round 1 is still open" in panel.status.value
+    panel.close.click()
+    assert "Closed round 1." in panel.status.value
+    assert "<td>1</td><td>closed</td>" in panel.table.value
+    member = access.Actor(access.Role.ANALYST, frozenset(), name="x")
+    with pytest.raises(AccessDenied):
+        RoundsPanel(member, store_url)
