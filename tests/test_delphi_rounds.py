@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from codesign import access, store
-from codesign.advisory import delphi, rounds
+from codesign.advisory import delphi, rounds, tracker
 from codesign.errors import AccessDenied, Closed, Invalid, NotFound
 from codesign.facilitator.rounds_panel import RoundsPanel
 from codesign.forms.i18n import Translator
@@ -214,3 +214,18 @@ def test_the_tracker_opens_and_closes_rounds(store_url: str) -> None:
     member = access.Actor(access.Role.ANALYST, frozenset(), name="x")
     with pytest.raises(AccessDenied):
         RoundsPanel(member, store_url)
+
+
+def test_the_tracker_sets_rounds_side_by_side(store_url: str, tmp_path: Path) -> None:
+    people = _members(store_url, tmp_path)
+    for scores in ((2, 4, 5, 3), (4, 4, 5, 4)):
+        run("delphi", "open", "--section", "equity", "--criterion", "relevance", "--db", store_url)
+        for name, score in zip(MEMBERS, scores, strict=True):
+            _rate(store_url, people[name], "equity", relevance=score)
+        run("delphi", "close", "--db", store_url)
+    frame = tracker.rounds_side_by_side(delphi.read(store_url, access.ADMIN))
+    row = frame.loc[("equity", "relevance")]
+    label = delphi.DEFAULT_RULE.label
+    assert [row[(1, "median")], row[(2, "median")]] == [3.5, 4.0]
+    assert [row[(1, label)], row[(2, label)]] == [False, True]
+    assert list(frame.columns.get_level_values("round")) == [1] * 4 + [2] * 4
