@@ -139,13 +139,18 @@ def test_too_few_ratings_are_not_shown_as_the_groups(store_url: str, tmp_path: P
     assert [(b.previous_mine, b.group) for b in shown.lines] == [(5, None)]
 
 
-def test_rounds_are_compared_under_every_rule(store_url: str, tmp_path: Path) -> None:
-    people = _members(store_url, tmp_path)
+def _two_rounds(url: str, tmp_path: Path) -> None:
+    """Two rounds rating equity's relevance: no consensus in round 1, consensus in round 2."""
+    people = _members(url, tmp_path)
     for scores in ((2, 4, 5, 3), (4, 4, 5, 4)):
-        run("delphi", "open", "--section", "equity", "--criterion", "relevance", "--db", store_url)
+        run("delphi", "open", "--section", "equity", "--criterion", "relevance", "--db", url)
         for name, score in zip(MEMBERS, scores, strict=True):
-            _rate(store_url, people[name], "equity", relevance=score)
-        run("delphi", "close", "--db", store_url)
+            _rate(url, people[name], "equity", relevance=score)
+        run("delphi", "close", "--db", url)
+
+
+def test_rounds_are_compared_under_every_rule(store_url: str, tmp_path: Path) -> None:
+    _two_rounds(store_url, tmp_path)
     counts = run_json("delphi", "compare", "--db", store_url)
     assert counts["agree75"] == {"1": 0, "2": 1}
     assert counts["median4_iqr1"] == {"1": 0, "2": 1}
@@ -217,12 +222,7 @@ def test_the_tracker_opens_and_closes_rounds(store_url: str) -> None:
 
 
 def test_the_tracker_sets_rounds_side_by_side(store_url: str, tmp_path: Path) -> None:
-    people = _members(store_url, tmp_path)
-    for scores in ((2, 4, 5, 3), (4, 4, 5, 4)):
-        run("delphi", "open", "--section", "equity", "--criterion", "relevance", "--db", store_url)
-        for name, score in zip(MEMBERS, scores, strict=True):
-            _rate(store_url, people[name], "equity", relevance=score)
-        run("delphi", "close", "--db", store_url)
+    _two_rounds(store_url, tmp_path)
     frame = tracker.rounds_side_by_side(delphi.read(store_url, access.ADMIN))
     row = frame.loc[("equity", "relevance")]
     label = delphi.DEFAULT_RULE.label
