@@ -355,7 +355,7 @@ OPEN_BY_DESIGN = {
     "workshop.sessions.presented": "which session is on the projector (an id)",
     "advisory.toolkit.sections": "the toolkit's published section titles",
     "advisory.toolkit.current_text": "the toolkit's published text",
-    "advisory.rounds.is_open": "whether a rating round is open (yes or no)",
+    "advisory.rounds.open_number": "which rating round is open (a number)",
     "people.participants.by_withdrawal_code": "the withdrawal code is the credential",
     "people.participants.resume": "the tab's resume token is the credential",
     "safety.erasure.erase_by_withdrawal_code": "the withdrawal code is the credential",

@@ -131,10 +131,12 @@ def close_round(*, actor: Actor, url: str | None = None) -> RoundInfo:
     return store.write(apply, url)
 
 
-def is_open(url: str | None = None) -> bool:
-    """Whether a rating round is open: what the phones poll to switch to the rating form."""
+def open_number(url: str | None = None) -> int | None:
+    """The open round's number, if any: what the phones poll to show the rating form (and
+    a new round's ballot, even if they missed the last one closing)."""
     with store.reading(url) as db:
-        return _open(db) is not None
+        found = _open(db)
+        return found.number if found else None
 
 
 def rounds(*, actor: Actor, url: str | None = None) -> list[RoundInfo]:

@@ -86,15 +86,15 @@ def phase_step(state: WorkshopSession, rating_open: bool = False) -> str:
     return "waiting"
 
 
-def _rating_open(state: WorkshopSession, url: str | None) -> bool:
-    """Whether a Delphi round is open, asked only in a rating phase (the only one it changes)."""
+def _rating_round(state: WorkshopSession, url: str | None) -> int | None:
+    """The open Delphi round, asked only in a rating phase (the only one it changes)."""
     phase = current_phase(state)
-    return bool(phase and phase.rating) and rounds.is_open(url)
+    return rounds.open_number(url) if phase and phase.rating else None
 
 
-def _signature(state: WorkshopSession, rating_open: bool) -> tuple[object, ...]:
+def _signature(state: WorkshopSession, rating_round: int | None) -> tuple[object, ...]:
     return (state.current_phase, state.phase_open, state.voting_open, state.results_revealed,
-            state.closed, rating_open)  # fmt: skip
+            state.closed, rating_round)  # fmt: skip
 
 
 class ParticipantApp:
@@ -174,10 +174,10 @@ class ParticipantApp:
         self.body.children = [view.widget]
 
     def _show_phase(self, state: WorkshopSession) -> None:
-        rating_open = _rating_open(state, self.ctx.url)
-        self._seen = _signature(state, rating_open)
+        rating_round = _rating_round(state, self.ctx.url)
+        self._seen = _signature(state, rating_round)
         self.synthetic = bool(state.synthetic)
-        self._show(phase_step(state, rating_open), state)
+        self._show(phase_step(state, rating_round is not None), state)
         self._render_notices()
 
     # --- following the facilitator --------------------------------------------------
@@ -194,7 +194,7 @@ class ParticipantApp:
             return False
         state = sessions.state(self.ctx.session.id, self.ctx.url)
         with self.ctx.lock:
-            if _signature(state, _rating_open(state, self.ctx.url)) == self._seen:
+            if _signature(state, _rating_round(state, self.ctx.url)) == self._seen:
                 refresh = getattr(self.views.get(self.step), "poll", None)
                 if refresh is not None:
                     refresh()
