@@ -229,3 +229,13 @@ def test_the_tracker_sets_rounds_side_by_side(store_url: str, tmp_path: Path) ->
     assert [row[(1, "median")], row[(2, "median")]] == [3.5, 4.0]
     assert [row[(1, label)], row[(2, label)]] == [False, True]
     assert list(frame.columns.get_level_values("round")) == [1] * 4 + [2] * 4
+
+
+def test_cant_judge_is_counted_apart_in_the_tracker(store_url: str, tmp_path: Path) -> None:
+    people = _members(store_url, tmp_path)
+    run("delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", store_url)
+    for name, score in zip(MEMBERS, (5, 4, delphi.CANT_JUDGE, None), strict=True):
+        _rate(store_url, people[name], "equity", clarity=score)
+    table = tracker.summary_table(delphi.read(store_url, access.ADMIN))
+    (row,) = table[table["criterion"] == "clarity"].to_dict("records")
+    assert (row["n"], row["missing"], row["can't judge"], row["median"]) == (2, 1, 1, 4.5)

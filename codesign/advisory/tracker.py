@@ -159,7 +159,8 @@ def consensus_by_round(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
 
 
 def summary_table(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
-    """Every round × section × criterion with n, median, IQR, share 4–5 and each rule's verdict."""
+    """Every round × section × criterion with n, missing and "can't judge" answers, median,
+    IQR, share 4–5 and each rule's verdict."""
     rows = []
     for (rnd, section, criterion), s in delphi.summaries(ratings).items():
         verdicts = {rule.label: rule.met(s) for rule in delphi.RULES}
@@ -170,6 +171,7 @@ def summary_table(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
                 "criterion": criterion,
                 "n": s.n,
                 "missing": s.missing,
+                "can't judge": s.cant_judge,
                 "median": s.median,
                 "iqr": s.iqr,
                 "rating 4–5": s.agree,
