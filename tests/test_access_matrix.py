@@ -21,7 +21,7 @@ from sqlalchemy import select
 import codesign
 from codesign import exports
 from codesign.access import Actor, Role
-from codesign.advisory import delphi, lifecycle, tracker
+from codesign.advisory import delphi, feedback, lifecycle, rounds, tracker
 from codesign.advisory import report as advisory_report
 from codesign.analysis import readmodel, results, review, rows, themes
 from codesign.demo import workshop as demo
@@ -93,6 +93,12 @@ def results_rule(who: Who, t: Target) -> bool:
 
 def advisory_reader(who: Who, t: Target) -> bool:
     return who.role in READERS and who.member_of("advisory")
+
+
+def own_ballot(who: Who, t: Target) -> bool:
+    """A member's rating form: theirs alone, or the Advisory Group's readers'."""
+    is_self = who.role is Role.PARTICIPANT and who.group == t.slug
+    return advisory_reader(who, t) or (is_self and t.slug == "advisory")
 
 
 def admin_only(who: Who, t: Target) -> bool:
@@ -202,6 +208,18 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         moderator,
     ),
     "advisory.delphi.read": (lambda a, t, url, out: _seen(delphi.read(url, a)), advisory_reader),
+    "advisory.feedback.listed": (
+        lambda a, t, url, out: _seen(feedback.listed(actor=a, url=url)),
+        advisory_reader,
+    ),
+    "advisory.rounds.rounds": (
+        lambda a, t, url, out: _seen(rounds.rounds(actor=a, url=url)),
+        advisory_reader,
+    ),
+    "advisory.rounds.ballot": (
+        lambda a, t, url, out: _seen(rounds.ballot(t.participant_id, actor=a, url=url)),
+        own_ballot,
+    ),
     "analysis.review.load": (
         lambda a, t, url, out: _seen(review.load(t.code, actor=a, url=url)),
         exporter,
@@ -273,6 +291,11 @@ WRITES = {
     "intake.importers.import_contributions",
     "advisory.lifecycle.move",
     "advisory.lifecycle.move_item",
+    "advisory.lifecycle.correct",
+    "advisory.lifecycle.correct_item",
+    "advisory.rounds.open_round",
+    "advisory.rounds.close_round",
+    "advisory.rounds.rate",
     "workshop.moderation.hide",
     "workshop.moderation.restore",
     "workshop.moderation.merge",
@@ -302,6 +325,7 @@ WRITES = {
     "advisory.toolkit.rename",
     "advisory.toolkit.add_version",
     "advisory.toolkit.mark_final",
+    "advisory.toolkit.finalise",
 }
 ALIASES = {
     "analysis.frames.all_tables": "codesign.tables",
@@ -331,6 +355,7 @@ OPEN_BY_DESIGN = {
     "workshop.sessions.presented": "which session is on the projector (an id)",
     "advisory.toolkit.sections": "the toolkit's published section titles",
     "advisory.toolkit.current_text": "the toolkit's published text",
+    "advisory.rounds.open_number": "which rating round is open (a number)",
     "people.participants.by_withdrawal_code": "the withdrawal code is the credential",
     "people.participants.resume": "the tab's resume token is the credential",
     "safety.erasure.erase_by_withdrawal_code": "the withdrawal code is the credential",

@@ -4,6 +4,7 @@ Quartiles follow numpy's default "linear" method: the p-th quantile of n sorted 
 sits at position (n - 1) * p, interpolating between neighbours.
 """
 
+import numpy as np
 import pytest
 
 from codesign.advisory import delphi
@@ -58,7 +59,12 @@ def test_no_ratings_at_all() -> None:
     assert summarise([]) == delphi.Summary(0, 0, None, None, None, None, (0, 0, 0, 0, 0))
 
 
-@pytest.mark.parametrize("bad", [0, 6, -1])
+def test_cant_judge_is_neither_a_rating_nor_missing() -> None:
+    s = summarise([5, delphi.CANT_JUDGE, None, 4, delphi.CANT_JUDGE])
+    assert (s.n, s.missing, s.cant_judge, s.median, s.agree) == (2, 1, 2, 4.5, 1.0)
+
+
+@pytest.mark.parametrize("bad", [6, -1, 7])
 def test_out_of_range_rating_is_refused(bad: int) -> None:
     with pytest.raises(Invalid, match="from 1 to 5"):
         summarise([3, bad])
@@ -176,3 +182,12 @@ def test_reading_ratings_from_the_demo(demo_sqlite: str) -> None:
     }
     view = delphi.rerating_view(rows[0].participant_id, 2, rows[0].section, demo_sqlite)
     assert view.own == rows[0]
+
+
+@pytest.mark.parametrize(
+    "values", [[3], [1, 5], [2, 2, 3, 5, 1, 4, 4], [5, 1, 1, 1, 2, 3, 4, 5, 5]]
+)
+def test_quartiles_match_numpys_linear_method(values: list[int]) -> None:
+    expected = np.percentile(values, [25, 50, 75], method="linear")
+    ordered = sorted(values)
+    assert [delphi.quantile(ordered, p) for p in (0.25, 0.5, 0.75)] == pytest.approx(expected)

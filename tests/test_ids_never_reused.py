@@ -86,7 +86,7 @@ def test_upgrading_an_old_file_starts_ids_past_every_erased_person(
     path, erased, code = legacy_erased
     url = f"sqlite:///{path}"
 
-    assert "Applied migrations [3, 4, 5, 6]" in run("init", "--db", url)
+    assert "Applied migrations [3, 4, 5, 6, 7]" in run("init", "--db", url)
     import_notes(url, code, tmp_path, [("BRAVO", "bravo's words")])
 
     assert "AUTOINCREMENT" in _stored_sql(path, "participants")

@@ -10,14 +10,18 @@ common ones side by side rather than hiding the choice.
 Choices worth knowing:
 
 - Quartiles use numpy's default method, "linear" (Hyndman & Fan type 7, as Excel's
-  QUARTILE.INC and R's default): for 1, 2, 3, 4 the quartiles are 1.75 and 3.25.
-- Shares are of the ratings given: a missing rating is counted in `missing`, never as
-  disagreement. With no ratings at all, every statistic is None and no rule is met.
+  QUARTILE.INC and R's default): for 1, 2, 3, 4 the quartiles are 1.75 and 3.25. It is
+  written out here (`quantile`) rather than taken from numpy, so the members' phone form,
+  which shows last round's quartiles, does not load numpy.
+- Shares are of the ratings given: a missing rating is counted in `missing`, and a
+  "can't judge" (stored as 0, `CANT_JUDGE`) in `cant_judge`, never as disagreement.
+  With no ratings at all, every statistic is None and no rule is met.
 - Every rule also needs `min_n` ratings (default 1), so a single rater can make
   "consensus"; the tracker shows n beside every verdict.
 
-Everything here is a pure function over `RatingRow`s except `read` and `rerating_view`,
-the thin readers for the tracker and the re-rating form.
+Everything here is a pure function over `RatingRow`s except `rows`, `read` and
+`rerating_view`, the thin readers for the tracker and the re-rating form. Opening,
+closing and answering a round is `codesign.advisory.rounds`.
 """
 
 from collections import defaultdict
@@ -25,8 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from codesign import store
 from codesign.access import ADMIN, Actor
@@ -35,9 +39,9 @@ from codesign.errors import Invalid
 from codesign.store.models import Participant, Rating, ToolkitSection
 
 CRITERIA = ("relevance", "clarity", "actionability")
-QUANTILE_METHOD: Final = "linear"
 MIN_GROUP_SIZE = 3  # fewer ratings than this in a sub-group are not shown to members
 UNKNOWN_GROUP = "not stated"
+CANT_JUDGE: Final = 0  # a member's "I can't judge this", kept apart from not answering
 
 
 @dataclass(frozen=True)
@@ -49,19 +53,31 @@ class Summary:
     q3: float | None
     agree: float | None  # share of the ratings given that are 4 or 5, from 0 to 1
     counts: tuple[int, int, int, int, int]  # how many rated 1, 2, 3, 4, 5
+    cant_judge: int = 0
 
     @property
     def iqr(self) -> float | None:
         return None if self.q1 is None or self.q3 is None else self.q3 - self.q1
 
 
+def quantile(ordered: Sequence[int], p: float) -> float:
+    """The p-th quantile of sorted values by the "linear" method: position (n - 1) * p,
+    interpolating between the two values either side."""
+    position = (len(ordered) - 1) * p
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
+
+
 def summarise(values: Iterable[int | None]) -> Summary:
     """n, median, quartiles, share 4–5 and the distribution of one set of ratings."""
     given: list[int] = []
-    missing = 0
+    missing = cant_judge = 0
     for value in values:
         if value is None:
             missing += 1
+        elif value == CANT_JUDGE:
+            cant_judge += 1
         elif value in (1, 2, 3, 4, 5):
             given.append(value)
         else:
@@ -69,10 +85,11 @@ def summarise(values: Iterable[int | None]) -> Summary:
     c = [given.count(score) for score in range(1, 6)]
     counts = (c[0], c[1], c[2], c[3], c[4])
     if not given:
-        return Summary(0, missing, None, None, None, None, (0, 0, 0, 0, 0))
-    q1, median, q3 = (float(q) for q in np.percentile(given, [25, 50, 75], method=QUANTILE_METHOD))
+        return Summary(0, missing, None, None, None, None, (0, 0, 0, 0, 0), cant_judge)
+    ordered = sorted(given)
+    q1, median, q3 = (quantile(ordered, p) for p in (0.25, 0.5, 0.75))
     agree = (counts[3] + counts[4]) / len(given)
-    return Summary(len(given), missing, median, q1, q3, agree, counts)
+    return Summary(len(given), missing, median, q1, q3, agree, counts, cant_judge)
 
 
 @dataclass(frozen=True)
@@ -206,20 +223,26 @@ def rerating(rows: Sequence[RatingRow], participant_id: int, round_: int, sectio
     return Rerating(prev, overall, split, own_answer(in_prev, participant_id, prev, section))
 
 
-def read(url: str | None = None, actor: Actor = ADMIN) -> list[RatingRow]:
-    """Every rating, with its section key and the rater's organisation type."""
+def rows(db: Session) -> list[RatingRow]:
+    """Every rating, with its section key and the rater's organisation type (unchecked:
+    callers check the actor, or show only aggregates and the member's own rows)."""
     query = (
         select(Rating, ToolkitSection.key, Participant.organisation_type)
         .join(ToolkitSection, Rating.section_id == ToolkitSection.id)
         .join(Participant, Rating.participant_id == Participant.id)
         .order_by(Rating.round, Rating.id)
     )
+    return [
+        RatingRow(r.round, r.participant_id, key, org, r.relevance, r.clarity, r.actionability)
+        for r, key, org in db.execute(query)
+    ]
+
+
+def read(url: str | None = None, actor: Actor = ADMIN) -> list[RatingRow]:
+    """Every rating, for those who may read the Advisory Group's data."""
     with store.reading(url) as db:
         actor.require(actor.can_read(toolkit.owner_group(db)), "see the Advisory Group's ratings")
-        return [
-            RatingRow(r.round, r.participant_id, key, org, r.relevance, r.clarity, r.actionability)
-            for r, key, org in db.execute(query)
-        ]
+        return rows(db)
 
 
 def rerating_view(

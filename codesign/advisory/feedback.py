@@ -15,7 +15,13 @@ from codesign.access import Actor, Role
 from codesign.advisory import toolkit
 from codesign.errors import Closed, Conflict, Invalid, NotFound
 from codesign.store import events
-from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
+from codesign.store.models import (
+    FeedbackItem,
+    FeedbackStatusChange,
+    Participant,
+    SectionVersion,
+    ToolkitSection,
+)
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop.contributions import clean
 
@@ -42,7 +48,15 @@ class FeedbackDraft:
     client_id: str | None = None
     ref: str | None = None
     created_at: datetime | None = None
-    version: int | None = None  # the section version commented on; default the newest
+    version: int | None = None  # the section version commented on; see `attached_by`
+
+    @property
+    def attached_by(self) -> str:
+        """How `add` chooses the version: the one named, else the one current at the item's
+        date, else (a comment given now) the newest."""
+        if self.version is not None:
+            return "version column"
+        return "date" if self.created_at is not None else "newest"
 
 
 def check(draft: FeedbackDraft) -> None:
@@ -69,13 +83,26 @@ def _group_of(db: Session, draft: FeedbackDraft) -> int | None:
     return None
 
 
+def _version(db: Session, draft: FeedbackDraft) -> SectionVersion:
+    if draft.version is not None:
+        return toolkit.version(db, draft.section_key, draft.version)
+    if draft.created_at is not None:
+        return toolkit.at(db, draft.section_key, draft.created_at)
+    return toolkit.current(db, draft.section_key)
+
+
+def content_hash(draft: FeedbackDraft) -> str:
+    """What makes two items the same comment: section, type, words and rating."""
+    return events.digest(draft.section_key, draft.type, clean(draft.text), draft.rating)
+
+
 def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
     """Store one checked feedback item (idempotent per session and client id)."""
     check(draft)
     group_id = _group_of(db, draft)
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
     text = clean(draft.text)
-    content = events.digest(draft.section_key, draft.type, text, draft.rating)
+    content = content_hash(draft)
     if draft.client_id:
         found = db.scalar(
             select(FeedbackItem).where(
@@ -87,11 +114,7 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
             if found.content_hash != content:
                 raise Conflict("This form was already sent with different words. Please reload.")
             return found
-    version = (
-        toolkit.version(db, draft.section_key, draft.version)
-        if draft.version is not None
-        else toolkit.current(db, draft.section_key)
-    )
+    version = _version(db, draft)
     item = FeedbackItem(
         session_id=draft.session_id,
         section_version_id=version.id,
@@ -121,3 +144,42 @@ def submit(draft: FeedbackDraft, actor: Actor, url: str | None = None) -> Feedba
     """The participant form's entry point: one short transaction."""
     check(draft)
     return store.write(lambda db: add(db, actor, draft), url)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One item as `codesign feedback list` shows it: enough to find its id and act on it."""
+
+    id: int
+    section: str
+    version: int
+    status: str
+    type: str
+    text: str
+    ref: str | None
+    created_at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {**self.__dict__, "created_at": self.created_at.isoformat()}
+
+
+def listed(
+    *, actor: Actor, status: str | None = None, section: str | None = None, url: str | None = None
+) -> list[Listed]:
+    """Every feedback item, oldest first, optionally of one status or one section."""
+    query = (
+        select(FeedbackItem, ToolkitSection.key, SectionVersion.number)
+        .join(SectionVersion, FeedbackItem.section_version_id == SectionVersion.id)
+        .join(ToolkitSection, SectionVersion.section_id == ToolkitSection.id)
+        .order_by(FeedbackItem.id)
+    )
+    if status is not None:
+        query = query.where(FeedbackItem.status == status)
+    if section is not None:
+        query = query.where(ToolkitSection.key == section)
+    with store.reading(url) as db:
+        actor.require(actor.can_read(toolkit.owner_group(db)), "list the Advisory feedback")
+        return [
+            Listed(i.id, key, number, i.status, i.type, i.text, i.ref, i.created_at)
+            for i, key, number in db.execute(query)
+        ]

@@ -9,8 +9,15 @@ the unanswered feedback the Advisory Group asked us to stop. An accepted or part
 accepted item names the later version of the same section that addressed it, which is
 what lets the "you said, we did" report show the words that changed. Only an actor who
 may decide feedback for the item's group (an advisory lead, or the command line) moves it.
+
+A decision that turns out wrong is *corrected*, never edited: `correct` adds one more
+move out of a closed status (to another decision, or back to review), always with a
+reason, and records it as a `correct` event in the audit chain. The earlier decision
+and its rationale stay in the history, so the record shows what was decided, when it
+changed and why.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,7 +74,7 @@ def _check_move(item: FeedbackItem, to: str, rationale: str) -> None:
     if to not in STATUSES:
         raise Invalid(f"Unknown status {to!r}; use one of {', '.join(STATUSES)}.")
     if to not in MOVES[item.status]:
-        allowed = ", ".join(MOVES[item.status]) or "nothing (it is decided)"
+        allowed = ", ".join(MOVES[item.status]) or "nothing (it is decided; correct it instead)"
         raise Conflict(
             f"Feedback item {item.id} is {item.status}; it can move to {allowed}, not {to}."
         )
@@ -95,6 +102,30 @@ def _check_version(db: Session, item: FeedbackItem, to: str, version_id: int | N
         )
 
 
+def _check_correction(item: FeedbackItem, to: str, rationale: str) -> None:
+    if to not in STATUSES:
+        raise Invalid(f"Unknown status {to!r}; use one of {', '.join(STATUSES)}.")
+    if item.status not in CLOSED:
+        raise Conflict(f"Feedback item {item.id} is {item.status}, not decided; move it instead.")
+    if to == item.status or to not in ("under_review", *CLOSED):
+        raise Conflict(
+            f"Feedback item {item.id} is {item.status}; a correction moves it to another "
+            f"decision or back to under_review, not {to}."
+        )
+    if not rationale.strip():
+        raise Invalid("Say why: a correction needs a rationale.")
+
+
+def _decidable(db: Session, actor: Actor, item_id: int) -> tuple[FeedbackItem, int | None]:
+    """The item and its group, once the actor is known to be allowed to decide on it."""
+    item = db.get(FeedbackItem, item_id)
+    if item is None:
+        raise NotFound(f"There is no feedback item {item_id}.")
+    group_id = group_of(db, item)
+    actor.require(actor.can_decide_feedback(group_id), "decide on feedback")
+    return item, group_id
+
+
 def move(
     db: Session,
     actor: Actor,
@@ -104,13 +135,38 @@ def move(
     addressed_by_version_id: int | None = None,
 ) -> FeedbackStatusChange:
     """Move one item, checking every rule, inside the caller's transaction."""
-    item = db.get(FeedbackItem, item_id)
-    if item is None:
-        raise NotFound(f"There is no feedback item {item_id}.")
-    group_id = group_of(db, item)
-    actor.require(actor.can_decide_feedback(group_id), "decide on feedback")
+    item, group_id = _decidable(db, actor, item_id)
     _check_move(item, to, rationale)
     _check_version(db, item, to, addressed_by_version_id)
+    return _record(db, actor, item, group_id, "move", to, rationale, addressed_by_version_id)
+
+
+def correct(
+    db: Session,
+    actor: Actor,
+    item_id: int,
+    to: str,
+    rationale: str,
+    addressed_by_version_id: int | None = None,
+) -> FeedbackStatusChange:
+    """Correct a decided item: a new, reasoned move recorded as a `correct` event."""
+    item, group_id = _decidable(db, actor, item_id)
+    _check_correction(item, to, rationale)
+    _check_version(db, item, to, addressed_by_version_id)
+    return _record(db, actor, item, group_id, "correct", to, rationale, addressed_by_version_id)
+
+
+def _record(
+    db: Session,
+    actor: Actor,
+    item: FeedbackItem,
+    group_id: int | None,
+    action: str,
+    to: str,
+    rationale: str,
+    addressed_by_version_id: int | None,
+) -> FeedbackStatusChange:
+    """Append the status change and its event; the item's link names the current decision."""
     change = FeedbackStatusChange(
         item_id=item.id,
         from_status=item.status,
@@ -120,10 +176,9 @@ def move(
     )
     db.add(change)
     item.status = to
-    if addressed_by_version_id is not None:
-        item.addressed_by_version_id = addressed_by_version_id
+    item.addressed_by_version_id = addressed_by_version_id
     db.flush()
-    events.record(db, actor, "move", "feedback", item.id, group_id=group_id, content=rationale)
+    events.record(db, actor, action, "feedback", item.id, group_id=group_id, content=rationale)
     return change
 
 
@@ -146,19 +201,16 @@ def version_id(db: Session, item_id: int, number: int | None) -> int | None:
     return found
 
 
-def move_item(
-    item_id: int,
-    to: str,
-    rationale: str,
-    actor: Actor,
-    version: int | None = None,
-    url: str | None = None,
-) -> Move:
-    """Move an item in its own transaction; `version` is a number within the item's section."""
+Step = Callable[[Session, Actor, int, str, str, int | None], FeedbackStatusChange]
 
+
+def _in_transaction(
+    step: Step, item_id: int, to: str, rationale: str, actor: Actor, version: int | None,
+    url: str | None,
+) -> Move:  # fmt: skip
     def apply(db: Session) -> Move:
         addressed = version_id(db, item_id, version)
-        change = move(db, actor, item_id, to, rationale, addressed)
+        change = step(db, actor, item_id, to, rationale, addressed)
         return Move(
             item_id,
             change.from_status or "",
@@ -170,6 +222,31 @@ def move_item(
         )
 
     return store.write(apply, url)
+
+
+def move_item(
+    item_id: int,
+    to: str,
+    rationale: str,
+    actor: Actor,
+    version: int | None = None,
+    url: str | None = None,
+) -> Move:
+    """Move an item in its own transaction; `version` is a number within the item's section."""
+    return _in_transaction(move, item_id, to, rationale, actor, version, url)
+
+
+def correct_item(
+    item_id: int,
+    to: str,
+    rationale: str,
+    *,
+    actor: Actor,
+    version: int | None = None,
+    url: str | None = None,
+) -> Move:
+    """Correct a decided item in its own transaction (see `correct`)."""
+    return _in_transaction(correct, item_id, to, rationale, actor, version, url)
 
 
 def history(

@@ -6,6 +6,8 @@ start from `templates/toolkit/sections.toml` and the Advisory Group may rename t
 add more. A version is marked final only when no feedback against it is still open.
 """
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -128,6 +130,11 @@ def mark_final(db: Session, actor: Actor, key: str, number: int) -> SectionVersi
     return found
 
 
+def finalise(key: str, number: int, *, actor: Actor, url: str | None = None) -> SectionVersion:
+    """`mark_final` in its own transaction, for the command line and the tracker."""
+    return store.write(lambda db: mark_final(db, actor, key, number), url)
+
+
 def sections(url: str | None = None) -> list[ToolkitSection]:
     with store.reading(url) as db:
         return list(db.scalars(select(ToolkitSection).order_by(ToolkitSection.position)))
@@ -145,6 +152,24 @@ def current(db: Session, section_key: str) -> SectionVersion:
     if version is None:
         raise NotFound("That toolkit section does not exist.")
     return version
+
+
+def at(db: Session, section_key: str, when: datetime) -> SectionVersion:
+    """The version a reader saw at `when`: the newest one created by then.
+
+    Feedback dated before the section's first version was recorded (a meeting held
+    before the toolkit was loaded) is about the first version, the earliest text there is.
+    """
+    newest_by_then = db.scalar(
+        select(SectionVersion)
+        .where(
+            SectionVersion.section_id == section_by_key(db, section_key).id,
+            SectionVersion.created_at <= events.as_utc(when),
+        )
+        .order_by(SectionVersion.number.desc())
+        .limit(1)
+    )
+    return newest_by_then or version(db, section_key, 1)
 
 
 def current_text(section_key: str, url: str | None = None) -> SectionVersion:

@@ -159,7 +159,8 @@ def consensus_by_round(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
 
 
 def summary_table(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
-    """Every round × section × criterion with n, median, IQR, share 4–5 and each rule's verdict."""
+    """Every round × section × criterion with n, missing and "can't judge" answers, median,
+    IQR, share 4–5 and each rule's verdict."""
     rows = []
     for (rnd, section, criterion), s in delphi.summaries(ratings).items():
         verdicts = {rule.label: rule.met(s) for rule in delphi.RULES}
@@ -170,6 +171,7 @@ def summary_table(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
                 "criterion": criterion,
                 "n": s.n,
                 "missing": s.missing,
+                "can't judge": s.cant_judge,
                 "median": s.median,
                 "iqr": s.iqr,
                 "rating 4–5": s.agree,
@@ -177,3 +179,25 @@ def summary_table(ratings: list[delphi.RatingRow]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+FIGURES = ("n", "median", "IQR")
+
+
+def rounds_side_by_side(
+    ratings: list[delphi.RatingRow], rule: delphi.Rule = delphi.DEFAULT_RULE
+) -> pd.DataFrame:
+    """One row per section × criterion and, per round, its n, median, IQR and whether it
+    reaches consensus under `rule`: how each cell moved from round to round."""
+    table = delphi.summaries(ratings)
+    numbers = sorted({rnd for rnd, _, _ in table})
+    columns = [(rnd, figure) for rnd in numbers for figure in (*FIGURES, rule.label)]
+    rows: dict[tuple[str, str], dict[tuple[int, str], object]] = {}
+    for (rnd, section, criterion), s in table.items():
+        cell = rows.setdefault((section, criterion), {})
+        cell.update({(rnd, "n"): s.n, (rnd, "median"): s.median, (rnd, "IQR"): s.iqr})
+        cell[(rnd, rule.label)] = rule.met(s)
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
+    frame.columns = pd.MultiIndex.from_tuples(columns, names=["round", ""])
+    frame.index = pd.MultiIndex.from_tuples(list(frame.index), names=["section", "criterion"])
+    return frame

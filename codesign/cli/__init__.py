@@ -23,6 +23,7 @@ main.add_command(privacy.audit)
 main.add_command(privacy.retention_group)
 main.add_command(feedback.feedback_group)
 main.add_command(feedback.toolkit_group)
+main.add_command(feedback.delphi_group)
 main.add_command(serve.serve)
 
 __all__ = ["main"]

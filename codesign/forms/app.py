@@ -1,8 +1,9 @@
 """The participant app: one state machine over the form steps, following the facilitator.
 
 join → consent → withdrawal code → whatever the session's current phase calls for
-(contribute, vote, give feedback, or wait). A daemon thread polls `sessions.state` every
-couple of seconds and swaps the view when the facilitator moves on, so nobody reloads.
+(contribute, vote, give feedback, rate the toolkit in an open Delphi round, or wait).
+A daemon thread polls `sessions.state` every couple of seconds and swaps the view when
+the facilitator moves on (or the coordinator opens or closes a round), so nobody reloads.
 Widget changes from that thread and from button callbacks are serialised by the
 context's lock. The thread is a daemon, so it ends with the kernel.
 
@@ -22,6 +23,7 @@ from typing import Protocol
 
 import ipywidgets as widgets
 
+from codesign.advisory import rounds
 from codesign.errors import NotFound
 from codesign.forms import safety
 from codesign.forms.consent import ConsentView, WithdrawalCodeView
@@ -32,6 +34,7 @@ from codesign.forms.guard import Status, run_guarded
 from codesign.forms.i18n import LANGUAGES, N_, Translator
 from codesign.forms.join import JoinView
 from codesign.forms.parts import FULL_WIDTH, paragraph
+from codesign.forms.rating import RatingView
 from codesign.forms.vote import VoteView
 from codesign.forms.withdraw import WithdrawView
 from codesign.people import participants
@@ -67,8 +70,9 @@ class NoticeView:
         self.translate()
 
 
-def phase_step(state: WorkshopSession) -> str:
-    """Which view the session's state calls for."""
+def phase_step(state: WorkshopSession, rating_open: bool = False) -> str:
+    """Which view the session's state calls for; a rating phase shows the Delphi round's
+    form while one is open (`rating_open`), else the feedback form with its own rating."""
     phase = current_phase(state)
     kind = phase.kind if phase else "info"
     if state.closed:
@@ -78,13 +82,19 @@ def phase_step(state: WorkshopSession) -> str:
     if kind in ("collect", "cluster"):
         return "contribute"
     if kind == "feedback":
-        return "feedback"
+        return "rate" if rating_open and phase and phase.rating else "feedback"
     return "waiting"
 
 
-def _signature(state: WorkshopSession) -> tuple[object, ...]:
+def _rating_round(state: WorkshopSession, url: str | None) -> int | None:
+    """The open Delphi round, asked only in a rating phase (the only one it changes)."""
+    phase = current_phase(state)
+    return rounds.open_number(url) if phase and phase.rating else None
+
+
+def _signature(state: WorkshopSession, rating_round: int | None) -> tuple[object, ...]:
     return (state.current_phase, state.phase_open, state.voting_open, state.results_revealed,
-            state.closed)  # fmt: skip
+            state.closed, rating_round)  # fmt: skip
 
 
 class ParticipantApp:
@@ -138,7 +148,7 @@ class ParticipantApp:
         makers: dict[str, Callable[[Context], View]] = {
             "join": JoinView, "consent": ConsentView, "code": WithdrawalCodeView,
             "withdraw": WithdrawView, "contribute": ContributeView, "vote": VoteView,
-            "feedback": FeedbackView,
+            "feedback": FeedbackView, "rate": RatingView,
         }  # fmt: skip
         if step in makers:
             return makers[step](ctx)
@@ -164,9 +174,10 @@ class ParticipantApp:
         self.body.children = [view.widget]
 
     def _show_phase(self, state: WorkshopSession) -> None:
-        self._seen = _signature(state)
+        rating_round = _rating_round(state, self.ctx.url)
+        self._seen = _signature(state, rating_round)
         self.synthetic = bool(state.synthetic)
-        self._show(phase_step(state), state)
+        self._show(phase_step(state, rating_round is not None), state)
         self._render_notices()
 
     # --- following the facilitator --------------------------------------------------
@@ -183,7 +194,7 @@ class ParticipantApp:
             return False
         state = sessions.state(self.ctx.session.id, self.ctx.url)
         with self.ctx.lock:
-            if _signature(state) == self._seen:
+            if _signature(state, _rating_round(state, self.ctx.url)) == self._seen:
                 refresh = getattr(self.views.get(self.step), "poll", None)
                 if refresh is not None:
                     refresh()

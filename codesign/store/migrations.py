@@ -106,6 +106,10 @@ def _embedding_cache(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=[Base.metadata.tables["contribution_embeddings"]])
 
 
+def _rating_rounds(conn: Connection) -> None:
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables["rating_rounds"]])
+
+
 def _numbered_tables() -> list[str]:
     return [
         t.name for t in Base.metadata.sorted_tables if t.dialect_options["sqlite"]["autoincrement"]
@@ -181,6 +185,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         "ids are never reused (SQLite AUTOINCREMENT past every id the audit trail names)",
         _ids_never_reused,
     ),
+    (7, "Delphi rating rounds opened on chosen sections and criteria", _rating_rounds),
 ]
 
 

@@ -283,8 +283,27 @@ class FeedbackStatusChange(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class RatingRound(Base):
+    """A Delphi rating round the coordinator opened on chosen sections and criteria.
+
+    At most one round is open (`closed_at` empty) at a time; members rate only while it
+    is. Its `number` is the `Rating.round` its ratings carry.
+    """
+
+    __tablename__ = "rating_rounds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    sections: Mapped[list[Any]] = mapped_column(default=list)  # toolkit section keys
+    criteria: Mapped[list[Any]] = mapped_column(default=list)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Rating(Base):
-    """A Delphi-style rating of one section in one round (1–5 each, any may be missing)."""
+    """A Delphi-style rating of one section in one round: 1–5 on each criterion, 0 when
+    the member said they cannot judge it, empty when the criterion was not asked or not
+    answered.
+    """
 
     __tablename__ = "ratings"
     __table_args__ = (UniqueConstraint("round", "participant_id", "section_id"),)

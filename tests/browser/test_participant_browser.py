@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from codesign import store
-from codesign.advisory import feedback
+from codesign.access import ADMIN
+from codesign.advisory import feedback, rounds
 from codesign.demo import workshop as demo
 from codesign.serving.serve import Server
 from codesign.store.models import FeedbackItem
@@ -240,6 +241,30 @@ def test_advisory_feedback(page: Page, server: Server, served_db: str) -> None:
         item = db.scalar(select(FeedbackItem).where(FeedbackItem.text == comment))
     assert item is not None and item.rating == 5 and item.type == "suggestion"
     assert feedback.TYPES and contributions.MAX_CHARS
+
+
+def test_a_delphi_round_on_a_phone(page: Page, server: Server, served_db: str) -> None:
+    """The rating form appears when the coordinator opens a round, with last round's
+    figures beside each criterion; the screenshot docs/advisory.md shows."""
+    sid = sessions.by_code(demo.demo_code("ag-live"), served_db).id
+    sessions.set_phase(sid, "rating", url=served_db)
+    try:
+        join_and_consent(page, server, "ag-live")
+        rounds.open_round(["equity"], ["relevance", "clarity"], actor=ADMIN, url=served_db)
+        clarity = page.get_by_label("Clarity")
+        expect(clarity).to_be_visible(timeout=10_000)
+        expect(page.locator(".cs-hint").first).to_contain_text("Last round the group")
+        page.get_by_label("Relevance").select_option(label="4")
+        clarity.select_option(label="Can't judge")
+        page.get_by_role("button", name="Send ratings").click()
+        said(page, "your ratings are saved")
+        page.evaluate("document.getElementById('rendered_cells').scrollTop = 0")
+        page.screenshot(path=str(IMAGES / "delphi-phone.png"), full_page=False)
+        check_page(page, "rating round")
+    finally:
+        if rounds.open_number(served_db) is not None:
+            rounds.close_round(actor=ADMIN, url=served_db)
+        sessions.set_phase(sid, "feedback", url=served_db)
 
 
 def test_360_pixels_never_scroll_sideways(page: Page, server: Server) -> None:
