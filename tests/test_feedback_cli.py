@@ -7,6 +7,7 @@ import docx
 import pytest
 from click.testing import CliRunner, Result
 
+from codesign.access import ADMIN
 from codesign.advisory import lifecycle
 from codesign.cli import main
 
@@ -66,7 +67,7 @@ def test_import_move_and_report(store_url: str, tmp_path: Path) -> None:
         "--db", store_url,
     )  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    assert [h.to_status for h in lifecycle.history(1, url=store_url)] == [
+    assert [h.to_status for h in lifecycle.history(1, url=store_url, actor=ADMIN)] == [
         "new",
         "under_review",
         "accepted",

@@ -29,7 +29,7 @@ PSEUDONYMS = [p["pseudonym"] for p in DEMO["participants"]]
 
 
 def _export(url: str, fmt: str, out: Path, code: str | None = None, **options: bool) -> Path:
-    return exports.export(code, fmt, out / f"export.{fmt}", url=url, **options)
+    return exports.export(code, fmt, out / f"export.{fmt}", actor=ADMIN, url=url, **options)
 
 
 def _text_of(path: Path) -> str:
@@ -147,10 +147,12 @@ def test_control_characters_never_break_an_export(
 
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8-sig", True), ("utf-8", False)])
 def test_csv_encoding(demo_sqlite: str, tmp_path: Path, encoding: str, bom: bool) -> None:
-    path = exports.export(None, "csv", tmp_path / "c.csv", url=demo_sqlite, encoding=encoding)
+    path = exports.export(
+        None, "csv", tmp_path / "c.csv", url=demo_sqlite, encoding=encoding, actor=ADMIN
+    )
     assert path.read_bytes().startswith(codecs.BOM_UTF8) is bom
     with zipfile.ZipFile(exports.export(None, "zip", tmp_path / "z.zip", url=demo_sqlite,
-                                        encoding=encoding)) as archive:  # fmt: skip
+                                        encoding=encoding, actor=ADMIN)) as archive:  # fmt: skip
         assert archive.read("votes.csv").startswith(codecs.BOM_UTF8) is bom
     with path.open(encoding="utf-8", newline="") as handle:  # as R's read.csv reads it
         assert next(csv.reader(handle))[0] == ("\ufeffid" if bom else "id")
@@ -162,7 +164,7 @@ def _plant(url: str, text: str) -> int:
     def add(db):
         pid = db.scalar(select(Participant.id).where(Participant.pseudonym == PSEUDONYMS[0]))
         draft = contributions.Draft(session_id=info.id, participant_id=pid, text=text, kind="idea")
-        return contributions.add(db, ADMIN, draft).id
+        return contributions.add(db, draft, actor=ADMIN).id
 
     return store.write(add, url)
 

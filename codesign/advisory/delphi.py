@@ -206,7 +206,7 @@ def rerating(rows: Sequence[RatingRow], participant_id: int, round_: int, sectio
     return Rerating(prev, overall, split, own_answer(in_prev, participant_id, prev, section))
 
 
-def read(url: str | None = None, actor: Actor = ADMIN) -> list[RatingRow]:
+def read(url: str | None = None, *, actor: Actor) -> list[RatingRow]:
     """Every rating, with its section key and the rater's organisation type."""
     query = (
         select(Rating, ToolkitSection.key, Participant.organisation_type)
@@ -226,4 +226,5 @@ def rerating_view(
     participant_id: int, round_: int, section: str, url: str | None = None
 ) -> Rerating:
     """For the member's own form: aggregates they may see, and only their own answer."""
-    return rerating(read(url), participant_id, round_, section)
+    # Read as admin: the view itself keeps to the aggregates and the member's own answer.
+    return rerating(read(url, actor=ADMIN), participant_id, round_, section)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import Actor, Role
+from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.errors import Closed, Conflict, Invalid, NotFound
 from codesign.store import events
@@ -69,7 +69,7 @@ def _group_of(db: Session, draft: FeedbackDraft) -> int | None:
     return None
 
 
-def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
+def add(db: Session, draft: FeedbackDraft, *, actor: Actor) -> FeedbackItem:
     """Store one checked feedback item (idempotent per session and client id)."""
     check(draft)
     group_id = _group_of(db, draft)
@@ -100,7 +100,7 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
         text=text,
         rating=draft.rating,
         priority=draft.priority,
-        entered_by_facilitator=actor.role is not Role.PARTICIPANT,
+        entered_by_facilitator=actor.enters_on_behalf(),
         ref=draft.ref,
         client_id=draft.client_id,
         content_hash=content,
@@ -111,13 +111,13 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
     db.flush()
     db.add(FeedbackStatusChange(item_id=item.id, to_status="new", actor=actor.token))
     events.record(
-        db, actor, "create", "feedback", item.id, group_id=group_id,
-        session_id=draft.session_id, content=text,
+        db, "create", "feedback", item.id, group_id=group_id,
+        session_id=draft.session_id, content=text, actor=actor,
     )  # fmt: skip
     return item
 
 
-def submit(draft: FeedbackDraft, actor: Actor, url: str | None = None) -> FeedbackItem:
+def submit(draft: FeedbackDraft, url: str | None = None, *, actor: Actor) -> FeedbackItem:
     """The participant form's entry point: one short transaction."""
     check(draft)
-    return store.write(lambda db: add(db, actor, draft), url)
+    return store.write(lambda db: add(db, draft, actor=actor), url)

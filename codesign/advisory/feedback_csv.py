@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import feedback
 from codesign.errors import Invalid, NotFound
 from codesign.intake.importers import CsvRow, ImportReport, cells, parse_csv, parse_when, read_text
@@ -86,7 +86,7 @@ def _store_rows(
         if db.scalar(done) is not None:
             continue
         who = row.participant and participants.find_or_import(
-            db, actor, advisory.id, row.participant, provenance
+            db, advisory.id, row.participant, provenance, actor=actor
         )
         if who and who.organisation_type is None:
             who.organisation_type = row.organisation_type
@@ -96,13 +96,13 @@ def _store_rows(
             session_id=session_id,
             client_id=client_id,
         )
-        feedback.add(db, actor, draft)
+        feedback.add(db, draft, actor=actor)
         added += 1
     return added, len(rows) - added
 
 
 def import_feedback(
-    path: Path, session_code: str | None = None, actor: Actor = ADMIN, url: str | None = None
+    path: Path, session_code: str | None = None, url: str | None = None, *, actor: Actor
 ) -> ImportReport:
     """Import a CSV of feedback items (see the module docstring), optionally into a session."""
     session_id = sessions.by_code(session_code, url).id if session_code else None

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.advisory.toolkit import OPEN_STATUSES
 from codesign.errors import Conflict, Invalid, NotFound
@@ -97,11 +97,12 @@ def _check_version(db: Session, item: FeedbackItem, to: str, version_id: int | N
 
 def move(
     db: Session,
-    actor: Actor,
     item_id: int,
     to: str,
     rationale: str = "",
     addressed_by_version_id: int | None = None,
+    *,
+    actor: Actor,
 ) -> FeedbackStatusChange:
     """Move one item, checking every rule, inside the caller's transaction."""
     item = db.get(FeedbackItem, item_id)
@@ -123,7 +124,9 @@ def move(
     if addressed_by_version_id is not None:
         item.addressed_by_version_id = addressed_by_version_id
     db.flush()
-    events.record(db, actor, "move", "feedback", item.id, group_id=group_id, content=rationale)
+    events.record(
+        db, "move", "feedback", item.id, group_id=group_id, content=rationale, actor=actor
+    )
     return change
 
 
@@ -150,15 +153,16 @@ def move_item(
     item_id: int,
     to: str,
     rationale: str,
-    actor: Actor,
     version: int | None = None,
     url: str | None = None,
+    *,
+    actor: Actor,
 ) -> Move:
     """Move an item in its own transaction; `version` is a number within the item's section."""
 
     def apply(db: Session) -> Move:
         addressed = version_id(db, item_id, version)
-        change = move(db, actor, item_id, to, rationale, addressed)
+        change = move(db, item_id, to, rationale, addressed, actor=actor)
         return Move(
             item_id,
             change.from_status or "",
@@ -172,9 +176,7 @@ def move_item(
     return store.write(apply, url)
 
 
-def history(
-    item_id: int, actor: Actor = ADMIN, url: str | None = None
-) -> list[FeedbackStatusChange]:
+def history(item_id: int, url: str | None = None, *, actor: Actor) -> list[FeedbackStatusChange]:
     """Every move of one item, oldest first, for those who may read the item's group."""
     query = select(FeedbackStatusChange).where(FeedbackStatusChange.item_id == item_id)
     with store.reading(url) as db:

@@ -32,7 +32,7 @@ def import_feedback(file: Path, code: str | None, as_json: bool, db: str | None)
     """Import a CSV of feedback (columns: section, type, text; optional participant,
     organisation_type, priority, rating, ref, created_at). Bad rows are listed by line."""
     migrations.upgrade(db)
-    report = feedback_csv.import_feedback(file, code, url=db)
+    report = feedback_csv.import_feedback(file, code, actor=ADMIN, url=db)
     if as_json:
         emit_json(report.as_json())
     else:
@@ -54,7 +54,7 @@ def import_feedback(file: Path, code: str | None, as_json: bool, db: str | None)
 @friendly
 def move(item_id: int, to: str, rationale: str, version: int | None, db: str | None) -> None:
     """Move a feedback item along its lifecycle (new → under_review → a decision)."""
-    done = lifecycle.move_item(item_id, to, rationale, ADMIN, version, url=db)
+    done = lifecycle.move_item(item_id, to, rationale, version, url=db, actor=ADMIN)
     click.echo(f"Item {done.item_id}: {done.from_status} → {done.to_status}")
 
 
@@ -72,7 +72,7 @@ def move(item_id: int, to: str, rationale: str, version: int | None, db: str | N
 def report(out: Path, fmt: str | None, db: str | None) -> None:
     """Write the "you said, we did" report for the Advisory Group."""
     chosen = file_format(out, fmt, advisory_report.FORMATS)
-    click.echo(f"Wrote {advisory_report.write(out, chosen, url=db)}")
+    click.echo(f"Wrote {advisory_report.write(out, chosen, url=db, actor=ADMIN)}")
 
 
 @click.group("toolkit")
@@ -88,7 +88,7 @@ def toolkit_group() -> None:
 def import_draft(file: Path, as_json: bool, db: str | None) -> None:
     """Import a redraft from Markdown (## headings) or Word (.docx, heading styles)."""
     migrations.upgrade(db)
-    done = drafts.import_draft(file, url=db)
+    done = drafts.import_draft(file, actor=ADMIN, url=db)
     if as_json:
         emit_json(done.as_json())
         return

@@ -98,7 +98,7 @@ class FacilitatorHome:
         self.show(code)
 
     def _fill(self, chosen: str) -> None:
-        found = sessions.listing(ADMIN, self.url)
+        found = sessions.listing(self.url, actor=ADMIN)
         self.picker.options = [(session_label(info), info.code) for info in found]
         self.picker.value = chosen
 

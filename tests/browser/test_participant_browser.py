@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.advisory import feedback
 from codesign.demo import workshop as demo
 from codesign.serving.serve import Server
@@ -200,8 +201,8 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     page: Page, server: Server, served_db: str
 ) -> None:
     sid = sessions.by_code(demo.demo_code("sa-live"), served_db).id
-    sessions.set_phase(sid, "agree", url=served_db)
-    sessions.set_voting(sid, True, url=served_db)
+    sessions.set_phase(sid, "agree", url=served_db, actor=ADMIN)
+    sessions.set_voting(sid, True, url=served_db, actor=ADMIN)
     open_form(page, server, f"?code={demo.demo_code('sa-live').lower()}")
     page.get_by_role("checkbox", name=AGREE).check()
     page.get_by_role("button", name="Continue").click()
@@ -210,7 +211,9 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     page.get_by_role("button", name="Agree", exact=True).click()
     expect(page.locator(".cs-note").first).to_contain_text("Proposal 2 of")
     check_page(page, "agree/disagree")
-    sessions.set_phase(sid, "dots", url=served_db)  # the facilitator moves on: no reload
+    sessions.set_phase(
+        sid, "dots", url=served_db, actor=ADMIN
+    )  # the facilitator moves on: no reload
     add = page.get_by_role("button", name="Add a dot").first
     expect(add).to_be_visible(timeout=10_000)
     add.click()
@@ -218,10 +221,10 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     check_page(page, "dots")
     page.set_viewport_size(NARROW)
     assert no_sideways_scroll(page)
-    ballot = votes.ballot(sid, served_db)
+    ballot = votes.ballot(sid, served_db, actor=ADMIN)
     assert ballot
-    sessions.set_voting(sid, False, url=served_db)
-    sessions.set_phase(sid, "agree", url=served_db)
+    sessions.set_voting(sid, False, url=served_db, actor=ADMIN)
+    sessions.set_phase(sid, "agree", url=served_db, actor=ADMIN)
 
 
 def test_advisory_feedback(page: Page, server: Server, served_db: str) -> None:
