@@ -5,6 +5,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy import func, select
 
 from codesign import store
 from codesign.access import ADMIN
+from codesign.advisory import feedback
 from codesign.errors import Conflict, Invalid
-from codesign.store import migrations
+from codesign.store import migrations, resend
 from codesign.store.models import Contribution
 from codesign.workshop import contributions, sessions
 from tests import writers
@@ -62,6 +64,20 @@ def test_same_id_with_different_content_is_refused_not_overwritten(store_url: st
         contributions.submit(s.id, None, "Other words", client_id="xyz", actor=ADMIN, url=store_url)
     (kept,) = contributions.for_session(s.id, url=store_url, actor=ADMIN)
     assert kept.text == "Original words"
+
+
+def test_a_reused_id_gets_one_answer_from_every_form(store_url: str) -> None:
+    """Contributions and Advisory feedback follow one rule (`store.resend`), in one message."""
+    s = sessions.create("advisory", "Resends", url=store_url, actor=ADMIN)
+    contributions.submit(s.id, None, "Original words", client_id="c", actor=ADMIN, url=store_url)
+    note = feedback.FeedbackDraft("rights", "concern", "Original words", None, s.id, client_id="f")
+    first = feedback.submit(note, store_url, actor=ADMIN)
+    assert feedback.submit(note, store_url, actor=ADMIN).id == first.id
+    with pytest.raises(Conflict) as by_contribution:
+        contributions.submit(s.id, None, "Other words", client_id="c", actor=ADMIN, url=store_url)
+    with pytest.raises(Conflict) as by_feedback:
+        feedback.submit(replace(note, text="Other words"), store_url, actor=ADMIN)
+    assert str(by_contribution.value) == str(by_feedback.value) == resend.RESENT_DIFFERENT
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "x" * (contributions.MAX_CHARS + 1)])

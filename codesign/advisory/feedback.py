@@ -7,14 +7,12 @@ notes is marked `entered_by_facilitator`, so it is never mistaken for the member
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from codesign import store
 from codesign.access import Actor
 from codesign.advisory import toolkit
-from codesign.errors import Closed, Conflict, Invalid, NotFound
-from codesign.store import events
+from codesign.errors import Closed, Invalid, NotFound
+from codesign.store import events, resend
 from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
 from codesign.store.models import Session as WorkshopSession
 from codesign.workshop.contributions import clean
@@ -76,17 +74,8 @@ def add(db: Session, draft: FeedbackDraft, *, actor: Actor) -> FeedbackItem:
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
     text = clean(draft.text)
     content = events.digest(draft.section_key, draft.type, text, draft.rating)
-    if draft.client_id:
-        found = db.scalar(
-            select(FeedbackItem).where(
-                FeedbackItem.session_id == draft.session_id,
-                FeedbackItem.client_id == draft.client_id,
-            )
-        )
-        if found is not None:
-            if found.content_hash != content:
-                raise Conflict("This form was already sent with different words. Please reload.")
-            return found
+    if found := resend.first_send(db, FeedbackItem, draft.session_id, draft.client_id, content):
+        return found
     version = (
         toolkit.version(db, draft.section_key, draft.version)
         if draft.version is not None
@@ -120,4 +109,4 @@ def add(db: Session, draft: FeedbackDraft, *, actor: Actor) -> FeedbackItem:
 def submit(draft: FeedbackDraft, url: str | None = None, *, actor: Actor) -> FeedbackItem:
     """The participant form's entry point: one short transaction."""
     check(draft)
-    return store.write(lambda db: add(db, draft, actor=actor), url)
+    return resend.write_once(lambda db: add(db, draft, actor=actor), draft.client_id, url)

@@ -13,15 +13,14 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codesign import store
 from codesign.access import Actor
-from codesign.errors import Closed, Conflict, ConsentMissing, Invalid, NotFound
+from codesign.errors import Closed, ConsentMissing, Invalid, NotFound
 from codesign.people.participants import LANGUAGES
 from codesign.safety import safeguarding
-from codesign.store import events
+from codesign.store import events, resend
 from codesign.store.models import Consent, Contribution, Participant, Revision
 from codesign.store.models import Session as WorkshopSession
 
@@ -30,7 +29,6 @@ BALLOT_KINDS = frozenset({"proposal"})
 """Kinds that go on the ballot when written; the facilitator puts any others there."""
 STATUSES = ("visible", "hidden", "merged")
 MAX_CHARS = 2000
-RESENT_DIFFERENT = "This form was already sent with different words. Please reload and try again."
 
 EMPTY = "Please write something before sending, or choose Pass."
 TOO_LONG = "That is longer than 2,000 characters. Please shorten it and send again."
@@ -96,17 +94,6 @@ def _session_for_write(db: Session, session_id: int, actor: Actor) -> WorkshopSe
     return s
 
 
-def _existing(db: Session, session_id: int, client_id: str, content: str) -> Contribution | None:
-    found = db.scalar(
-        select(Contribution).where(
-            Contribution.session_id == session_id, Contribution.client_id == client_id
-        )
-    )
-    if found is not None and found.content_hash != content:
-        raise Conflict(RESENT_DIFFERENT)
-    return found
-
-
 @dataclass(frozen=True)
 class Draft:
     """A contribution about to be stored; importers and the demo fill in more than forms do."""
@@ -129,7 +116,7 @@ def add(db: Session, draft: Draft, *, actor: Actor) -> Contribution:
     s = _session_for_write(db, draft.session_id, actor)
     _check_authors(db, s, {draft.participant_id})
     content = events.digest(draft.text, draft.kind, draft.language)
-    if draft.client_id and (found := _existing(db, s.id, draft.client_id, content)):
+    if found := resend.first_send(db, Contribution, s.id, draft.client_id, content):
         return found
     c = _row(s, actor, draft)
     db.add(c)
@@ -229,12 +216,7 @@ def submit(
     def apply(db: Session) -> Contribution:
         return add(db, draft, actor=actor)
 
-    try:
-        return store.write(apply, url)
-    except IntegrityError:
-        if client_id is None:
-            raise
-        return store.write(apply, url)  # a concurrent resend won the race: read it back
+    return resend.write_once(apply, client_id, url)
 
 
 def _own(db: Session, contribution_id: int, actor: Actor) -> tuple[Contribution, WorkshopSession]:
