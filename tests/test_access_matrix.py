@@ -324,6 +324,7 @@ SCOPE_HELPERS = {
     "analysis.themes.scope_key",
     "analysis.themes.tables_for",
     "analysis.tables.records",
+    "analysis.rows.read_contribution_rows",
 }
 
 # Reads without an actor, each open for a stated reason.

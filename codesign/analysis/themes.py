@@ -88,18 +88,22 @@ def default_table(tables: Tables) -> ThemeTable:
 def saved(scope: str, url: str | None = None, *, actor: Actor) -> ThemeTable | None:
     """The team's table for a scope, or None when they have not saved one."""
     with store.reading(url) as db:
-        _check_scope(db, scope, actor, editing=False)
-        rows = db.scalars(select(Theme).where(Theme.scope == scope).order_by(Theme.position))
-        themes = list(rows)
-        if not themes:
-            return None
-        quotes: dict[int, list[int]] = {}
-        for theme_id, cid in db.execute(
-            select(ThemeQuote.theme_id, ThemeQuote.contribution_id)
-            .where(ThemeQuote.theme_id.in_([t.id for t in themes]))
-            .order_by(ThemeQuote.position)
-        ):
-            quotes.setdefault(theme_id, []).append(cid)
+        return _saved(db, scope, actor)
+
+
+def _saved(db: Session, scope: str, actor: Actor) -> ThemeTable | None:
+    _check_scope(db, scope, actor, editing=False)
+    rows = db.scalars(select(Theme).where(Theme.scope == scope).order_by(Theme.position))
+    themes = list(rows)
+    if not themes:
+        return None
+    quotes: dict[int, list[int]] = {}
+    for theme_id, cid in db.execute(
+        select(ThemeQuote.theme_id, ThemeQuote.contribution_id)
+        .where(ThemeQuote.theme_id.in_([t.id for t in themes]))
+        .order_by(ThemeQuote.position)
+    ):
+        quotes.setdefault(theme_id, []).append(cid)
     table: ThemeTable = []
     for t in themes:
         if not table or table[-1].title != t.superordinate:
@@ -169,7 +173,12 @@ def save(scope: str, table: ThemeTable, url: str | None = None, *, actor: Actor)
 
 def current(scope: str, tables: Tables, url: str | None = None, *, actor: Actor) -> ThemeTable:
     """The saved table for the scope, else the default built from its components."""
-    return saved(scope, url, actor=actor) or default_table(tables)
+    with store.reading(url) as db:
+        return _current(db, scope, tables, actor)
+
+
+def _current(db: Session, scope: str, tables: Tables, actor: Actor) -> ThemeTable:
+    return _saved(db, scope, actor) or default_table(tables)
 
 
 def scope_key(scope: Scope, tables: Tables) -> str:
@@ -178,12 +187,12 @@ def scope_key(scope: Scope, tables: Tables) -> str:
     return str(tables["sessions"][0]["session_code"])
 
 
-def tables_for(scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
-    """The "themes" and "quotes" tables of an export, quotes re-checked against consent."""
-    table = current(scope_key(scope, tables), tables, scope.url, actor=scope.actor)
+def tables_for(db: Session, scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
+    """The "themes" and "quotes" tables of an export, read inside the caller's transaction;
+    quotes are re-checked against consent."""
+    table = _current(db, scope_key(scope, tables), tables, scope.actor)
     chosen = [cid for sup in table for sub in sup.subthemes for cid in sub.quotes]
-    with store.reading(scope.url) as db:
-        allowed = quotable(db, chosen) & set(ids.texts)
+    allowed = quotable(db, chosen) & set(ids.texts)
     themes: list[Row] = []
     quotes: list[Row] = []
     for sup in table:
