@@ -17,7 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,7 +43,7 @@ EACH = 5
 PAUSE = (0.2, 2.0)  # seconds between one participant's submissions
 
 
-def worker(url: str, session_id: int, who: Actor, n: int, go: mp.Event, out: mp.Queue) -> None:
+def worker(url: str, session_id: int, who: Actor, n: int, go: Event, out: Queue[Any]) -> None:
     store.engine(url).connect().close()  # connected, as a participant's kernel would be
     out.put("ready")
     go.wait()

@@ -115,7 +115,8 @@ def test_pdf_copies_the_report(advisory_url: str, tmp_path: Path) -> None:
     out = advisory_report.write(tmp_path / "r.pdf", "pdf", advisory_url, actor=ADMIN)
     rationales = [rationale for _, rationale in _decided(advisory_url)]
     assert missing([*rationales, advisory_report.PRIVACY_NOTE], pdf_text(out)) == []
-    assert PdfReader(out).metadata.title == advisory_report.TITLE
+    metadata = PdfReader(out).metadata
+    assert metadata is not None and metadata.title == advisory_report.TITLE
 
 
 def test_control_characters_in_a_comment(store_url: str, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_reclustering_after_an_edit_reads_stored_vectors(
     components.rename(first[0].id, "Our own name", url=url, actor=ADMIN)
     real = embedding.encode
 
-    def only_nothing(texts, progress=None):  # type: ignore[no-untyped-def]
+    def only_nothing(texts, progress=None):
         assert not texts, "re-clustering encoded a stored contribution again"
         return real(texts, progress)
 
@@ -103,7 +103,7 @@ def test_a_corrected_text_is_encoded_afresh(
     encoded: list[str] = []
     real = embedding.encode
 
-    def counting(texts, progress=None):  # type: ignore[no-untyped-def]
+    def counting(texts, progress=None):
         encoded.extend(texts)
         return real(texts, progress)
 

@@ -28,8 +28,12 @@ DEMO = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
 PSEUDONYMS = [p["pseudonym"] for p in DEMO["participants"]]
 
 
-def _export(url: str, fmt: str, out: Path, code: str | None = None, **options: bool) -> Path:
-    return exports.export(code, fmt, out / f"export.{fmt}", actor=ADMIN, url=url, **options)
+def _export(
+    url: str, fmt: str, out: Path, code: str | None = None, deidentified: bool = False
+) -> Path:
+    return exports.export(
+        code, fmt, out / f"export.{fmt}", actor=ADMIN, url=url, deidentified=deidentified
+    )
 
 
 def _text_of(path: Path) -> str:
@@ -208,8 +212,8 @@ def test_qdpx_validates_against_the_refi_qda_schema(demo_sqlite: str, tmp_path: 
     if not SCHEMA.exists():
         pytest.skip(f"REFI-QDA schema not found at {SCHEMA} (../shared is absent)")
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
-    for options in ({}, {"deidentified": True}):
-        path = _export(demo_sqlite, "qdpx", tmp_path / str(len(options)), **options)
+    for deidentified in (False, True):
+        path = _export(demo_sqlite, "qdpx", tmp_path / str(int(deidentified)), None, deidentified)
         with zipfile.ZipFile(path) as archive:
             project = etree.fromstring(archive.read("project.qde"))
             names = set(archive.namelist())

@@ -100,7 +100,8 @@ def test_the_phone_asks_what_the_phase_says(demo_sqlite: str) -> None:
     join(app, "bc-live")
     view = app.view("vote")
     assert app.step == "vote" and view.agree_mode  # type: ignore[attr-defined]
-    assert "agree" in sessions.current_phase(sessions.state(info.id, demo_sqlite)).prompt
+    phase = sessions.current_phase(sessions.state(info.id, demo_sqlite))
+    assert phase is not None and "agree" in phase.prompt
 
 
 # --- 2. the facilitator decides the ballot ------------------------------------------------
