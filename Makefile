@@ -21,6 +21,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy codesign
+	$(BIN)/mypy tests benchmarks
 
 # pytest exits 5 when it collected nothing: a suite that ran no test must not pass.
 # Tests and notebooks never touch the embedded workshop_data/ database: CODESIGN_DB points

@@ -16,7 +16,8 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import docs_figures
@@ -103,7 +104,7 @@ def bench_speed(sizes: Sequence[int]) -> list[docs_figures.Row]:
     for n in sizes:
         texts = synthetic_proposals(n)
         for k in (8, None):
-            seconds, peak, rss = measure(lambda t=texts, k=k: suggest_components(t, k=k))
+            seconds, peak, rss = measure(partial(suggest_components, texts, k=k))
             print(f"{n:>7} {k or 'auto':>5} {seconds:>8.2f} {peak:>9.0f} {rss:>12.0f}")
             rows.append(
                 {
@@ -141,9 +142,9 @@ def accuracy(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(table[rows, columns].sum() / len(truth))
 
 
-def ours(texts: list[str], k: int, embedding: str = "tfidf") -> np.ndarray:
+def ours(texts: list[str], k: int, method: str = "tfidf") -> np.ndarray:
     labels = np.zeros(len(texts), dtype=int)
-    for number, component in enumerate(suggest_components(texts, k=k, embedding=embedding)):
+    for number, component in enumerate(suggest_components(texts, k=k, method=method)):
         labels[component.members] = number
     return labels
 
@@ -163,11 +164,11 @@ def scores(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, float, floa
 
 
 def minilm(texts: list[str], k: int) -> np.ndarray:
-    return ours(texts, k, embedding="minilm")
+    return ours(texts, k, method="multilingual")
 
 
 def bench_quality(
-    methods: dict[str, Callable[[list[str], int], np.ndarray]],
+    methods: Mapping[str, Callable[[list[str], int], np.ndarray]],
 ) -> list[docs_figures.Row]:
     rows: list[docs_figures.Row] = []
     if not SHORT_TEXT.is_dir():

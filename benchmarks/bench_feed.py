@@ -17,7 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import docs_figures  # noqa: E402
 
 from codesign import store  # noqa: E402
-from codesign.access import Actor, Role  # noqa: E402
+from codesign.access import Actor, Role, participant  # noqa: E402
 from codesign.demo import workshop as demo  # noqa: E402
 from codesign.people import participants  # noqa: E402
 from codesign.store import migrations  # noqa: E402
@@ -40,14 +43,16 @@ EACH = 5
 PAUSE = (0.2, 2.0)  # seconds between one participant's submissions
 
 
-def worker(url: str, session_id: int, pid: int, n: int, go: mp.Event, out: mp.Queue) -> None:
+def worker(url: str, session_id: int, who: Actor, n: int, go: Event, out: Queue[Any]) -> None:
     store.engine(url).connect().close()  # connected, as a participant's kernel would be
     out.put("ready")
     go.wait()
     rng = random.Random(n)
     for k in range(EACH):
         time.sleep(rng.uniform(*PAUSE))
-        c = contributions.submit(session_id, pid, f"Idea {k} from participant {n}", url=url)
+        c = contributions.submit(
+            session_id, who.participant_id, f"Idea {k} from participant {n}", url=url, actor=who
+        )
         out.put((c.id, time.time()))
     out.put(None)
 
@@ -68,7 +73,10 @@ def measure(url: str) -> list[float]:
     ctx = mp.get_context("spawn")
     go, out = ctx.Event(), ctx.Queue()
     procs = [
-        ctx.Process(target=worker, args=(url, info.id, person.participant_id, n, go, out))
+        ctx.Process(
+            target=worker,
+            args=(url, info.id, participant(person.participant_id, info.group_id), n, go, out),
+        )
         for n, person in enumerate(people)
     ]
     for p in procs:

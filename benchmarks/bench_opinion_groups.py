@@ -132,7 +132,7 @@ def speed_rows(
     url = f"sqlite:///{folder}/codesign.sqlite"
     migrations.upgrade(url)
     store.write(core.seed, url)
-    code = sessions.create("south-asian-communities", c.name, url=url).code
+    code = sessions.create("south-asian-communities", c.name, url=url, actor=ADMIN).code
     report, imported = timed(
         lambda: polis_import.import_polis(c.folder, code, actor=ADMIN, url=url)
     )
@@ -159,7 +159,7 @@ def speed_rows(
 
 def show_statements(name: str, code: str, url: str) -> None:
     """The consensus, divisive and representative statements a facilitator reads."""
-    found = results.results(sessions.by_code(code, url).id, ADMIN, url)
+    found = results.results(sessions.by_code(code, url).id, url, actor=ADMIN)
     o = found.opinions
     print(f"\n{name}, judged across the {found.judged_by} ({o.k_reason.split(':')[0]}):")
     for title, keys in (("consensus", o.consensus), ("divisive", o.divisive)):

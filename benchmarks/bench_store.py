@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from codesign.access import ADMIN
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import docs_figures
@@ -43,7 +45,7 @@ def bare_sqlite_baseline(folder: Path, count: int = 1000) -> float:
 
 def submissions_per_second(url: str, writer_count: int) -> float:
     migrations.upgrade(url)
-    s = sessions.create("black-communities", f"bench {writer_count}", url=url)
+    s = sessions.create("black-communities", f"bench {writer_count}", url=url, actor=ADMIN)
     store.dispose(url)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(writer_count) as pool:

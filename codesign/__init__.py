@@ -1,7 +1,7 @@
 """codesign: run co-design workshops end to end.
 
-The public API is small on purpose: `tables(url)` gives an analyst every table as a
-pandas DataFrame, and the exception tree tells callers what went wrong. Importing
+The public API is small on purpose: `tables(url, actor=ADMIN)` gives an analyst every
+table as a pandas DataFrame, and the exception tree tells callers what went wrong. Importing
 codesign stays light (no pandas, no scikit-learn) because every participant's Voilà
 kernel imports it.
 """
@@ -37,13 +37,12 @@ __all__ = [
 ]
 
 
-def tables(url: str | None = None, actor: "Actor | None" = None) -> "dict[str, DataFrame]":
+def tables(url: str | None = None, *, actor: "Actor") -> "dict[str, DataFrame]":
     """Every table as a DataFrame, keyed by table name: groups, sessions, participants, …
 
     This is the database owner's view (whoever holds the URL holds the data), so only an
-    admin actor, the default, may open it; group-scoped roles use exports instead.
+    admin actor may open it; group-scoped roles use exports instead.
     """
-    from codesign.access import ADMIN
     from codesign.analysis.frames import all_tables
 
-    return all_tables(url, actor or ADMIN)
+    return all_tables(url, actor=actor)

@@ -65,6 +65,18 @@ class Actor:
     def can_decide_feedback(self, group_id: int | None) -> bool:
         return self.role in (Role.ADVISORY_LEAD, Role.ADMIN) and self.in_group(group_id)
 
+    def enters_on_behalf(self) -> bool:
+        """Anyone but a participant writes for others (a facilitator typing up a card), so
+        may add after a phase has closed, and what they add is marked as entered for someone."""
+        return self.role is not Role.PARTICIPANT
+
+    def can_read_programme_themes(self) -> bool:
+        """The programme-wide theme table spans every group: exporters without a group scope."""
+        return self.role in (Role.ADMIN, Role.ANALYST, Role.FACILITATOR)
+
+    def can_edit_programme_themes(self) -> bool:
+        return self.role in (Role.ADMIN, Role.ANALYST)
+
     def can_erase(self) -> bool:
         return self.role is Role.ADMIN
 

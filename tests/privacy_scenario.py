@@ -28,6 +28,7 @@ from codesign.store.models import (
     ToolkitSection,
 )
 from codesign.workshop import contributions, sessions, votes
+from tests.workshop import say
 
 CONSENT = participants.ConsentChoice("test-v1", contribute=True, quote=True)
 
@@ -92,27 +93,27 @@ def _rating(url: str, session_id: int, pid: int) -> None:
 def build(url: str) -> Scenario:
     """Plant A's marked data and B's unmarked data in one Advisory Group session."""
     marker = f"MARK{secrets.token_hex(6).upper()}"
-    info = sessions.create("advisory", "Erasure check", url=url)
+    info = sessions.create("advisory", "Erasure check", url=url, actor=ADMIN)
     a = participants.enrol(info.group_id, CONSENT, url=url)
     b = participants.enrol(info.group_id, CONSENT, url=url)
     as_a = participant_actor(a.participant_id, info.group_id)
     as_b = participant_actor(b.participant_id, info.group_id)
-    first = contributions.submit(info.id, a.participant_id, f"{marker}first idea", url=url)
-    contributions.edit_own(first.id, f"{marker}edited idea", as_a, url)
-    second = contributions.submit(info.id, a.participant_id, f"{marker}second idea", url=url)
-    b1 = contributions.submit(info.id, b.participant_id, "B keeps this proposal", url=url)
-    b2 = contributions.submit(info.id, b.participant_id, "B merged this one", url=url)
+    first = say(info.id, a.participant_id, f"{marker}first idea", url=url)
+    contributions.edit_own(first.id, f"{marker}edited idea", url, actor=as_a)
+    second = say(info.id, a.participant_id, f"{marker}second idea", url=url)
+    b1 = say(info.id, b.participant_id, "B keeps this proposal", url=url)
+    b2 = say(info.id, b.participant_id, "B merged this one", url=url)
     solo, shared = _components(url, info.id, {"solo": [first.id], "shared": [second.id, b1.id]})
     votes.set_ballot(Store.open(url), [first.id, b1.id], True, actor=ADMIN)
-    sessions.set_phase(info.id, "vote", url=url)
-    sessions.set_voting(info.id, True, url=url)
+    sessions.set_phase(info.id, "vote", url=url, actor=ADMIN)
+    sessions.set_voting(info.id, True, url=url, actor=ADMIN)
     votes.agree(info.id, a.participant_id, b1.id, 1, actor=as_a, url=url)
     votes.agree(info.id, b.participant_id, first.id, -1, actor=as_b, url=url)
     key = toolkit.sections(url)[0].key
     item = feedback.submit(
         feedback.FeedbackDraft(key, "concern", f"{marker}feedback", a.participant_id, info.id),
-        as_a,
         url,
+        actor=as_a,
     )
     _merge_and_history(url, first.id, b2.id, item.id, f"{marker}history")
     _rating(url, info.id, a.participant_id)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 import codesign
 from codesign import exports
-from codesign.access import Actor, Role
+from codesign.access import ADMIN, Actor, Role
 from codesign.advisory import delphi, feedback, lifecycle, rounds, tracker
 from codesign.advisory import report as advisory_report
 from codesign.analysis import readmodel, results, review, rows, themes
@@ -130,11 +130,11 @@ def _exported_codes(actor: Actor, out: Path, url: str) -> str:
 
 READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
     "workshop.sessions.listing": (
-        lambda a, t, url, out: t.code in {s.code for s in sessions.listing(a, url)},
+        lambda a, t, url, out: t.code in {s.code for s in sessions.listing(url, actor=a)},
         reader,
     ),
     "workshop.contributions.for_session": (
-        lambda a, t, url, out: _seen(contributions.for_session(t.session_id, a, url=url)),
+        lambda a, t, url, out: _seen(contributions.for_session(t.session_id, url=url, actor=a)),
         reader,
     ),
     "workshop.contributions.own": (
@@ -144,7 +144,7 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         subject,
     ),
     "workshop.votes.tallies": (
-        lambda a, t, url, out: _seen(votes.tallies(t.session_id, a, url)),
+        lambda a, t, url, out: _seen(votes.tallies(t.session_id, url, actor=a)),
         results_rule,
     ),
     "workshop.votes.own": (
@@ -160,7 +160,7 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         member,
     ),
     "people.participants.get": (
-        lambda a, t, url, out: _seen(participants.get(t.participant_id, a, url)),
+        lambda a, t, url, out: _seen(participants.get(t.participant_id, url, actor=a)),
         subject,
     ),
     "people.participants.latest_consent": (
@@ -168,7 +168,7 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         subject,
     ),
     "safety.subjects.report": (
-        lambda a, t, url, out: _seen(subjects.report(t.participant_id, a, url)),
+        lambda a, t, url, out: _seen(subjects.report(t.participant_id, url, actor=a)),
         subject,
     ),
     "store.events.since": (
@@ -176,7 +176,7 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         reader,
     ),
     "workshop.components.listing": (
-        lambda a, t, url, out: _seen(components.listing(t.session_id, a, url=url)),
+        lambda a, t, url, out: _seen(components.listing(t.session_id, url=url, actor=a)),
         reader,
     ),
     "workshop.components.for_room": (
@@ -184,30 +184,33 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         member,
     ),
     "workshop.components.unclustered": (
-        lambda a, t, url, out: _seen(components.unclustered(t.session_id, a, url)),
+        lambda a, t, url, out: _seen(components.unclustered(t.session_id, url, actor=a)),
         reader,
     ),
     "workshop.feed.counts": (
-        lambda a, t, url, out: _seen(feed.counts(t.session_id, a, url)),
+        lambda a, t, url, out: _seen(feed.counts(t.session_id, url, actor=a)),
         reader,
     ),
     "advisory.lifecycle.history": (
-        lambda a, t, url, out: _seen(lifecycle.history(_first_feedback_item(url), a, url)),
+        lambda a, t, url, out: _seen(lifecycle.history(_first_feedback_item(url), url, actor=a)),
         advisory_reader,
     ),
     "workshop.moderation.history": (
-        lambda a, t, url, out: _seen(moderation.history(t.contribution_id, a, url)),
+        lambda a, t, url, out: _seen(moderation.history(t.contribution_id, url, actor=a)),
         moderator,
     ),
     "analysis.results.results": (
-        lambda a, t, url, out: _seen(results.results(t.session_id, a, url)),
+        lambda a, t, url, out: _seen(results.results(t.session_id, url, actor=a)),
         results_rule,
     ),
     "intake.polis_review.held": (
         lambda a, t, url, out: _seen(polis_review.held(Store.open(url), t.session_id, actor=a)),
         moderator,
     ),
-    "advisory.delphi.read": (lambda a, t, url, out: _seen(delphi.read(url, a)), advisory_reader),
+    "advisory.delphi.read": (
+        lambda a, t, url, out: _seen(delphi.read(url, actor=a)),
+        advisory_reader,
+    ),
     "advisory.feedback.listed": (
         lambda a, t, url, out: _seen(feedback.listed(actor=a, url=url)),
         advisory_reader,
@@ -242,27 +245,27 @@ READS: dict[str, tuple[Call, Callable[[Who, Target], bool]]] = {
         lambda a, t, url, out: bool(readmodel.build(rows.Scope(t.session_id, a, url))["sessions"]),
         exporter,
     ),
-    "codesign.tables": (lambda a, t, url, out: _seen(codesign.tables(url, a)), admin_only),
+    "codesign.tables": (lambda a, t, url, out: _seen(codesign.tables(url, actor=a)), admin_only),
     "advisory.report.build": (
-        lambda a, t, url, out: _seen(advisory_report.build(url, a)),
+        lambda a, t, url, out: _seen(advisory_report.build(url, actor=a)),
         advisory_reader,
     ),
     "advisory.report.write": (
         lambda a, t, url, out: _seen(
-            advisory_report.write(out.with_suffix(".html"), "html", url, a)
+            advisory_report.write(out.with_suffix(".html"), "html", url, actor=a)
         ),
         advisory_reader,
     ),
     "analysis.themes.saved (session)": (
-        lambda a, t, url, out: _seen(themes.saved(t.code, a, url)),
+        lambda a, t, url, out: _seen(themes.saved(t.code, url, actor=a)),
         exporter,
     ),
     "advisory.tracker.items": (
-        lambda a, t, url, out: _seen(tracker.items(url, a)),
+        lambda a, t, url, out: _seen(tracker.items(url, actor=a)),
         advisory_reader,
     ),
     "advisory.tracker.members": (
-        lambda a, t, url, out: _seen(tracker.members(url, a)),
+        lambda a, t, url, out: _seen(tracker.members(url, actor=a)),
         advisory_reader,
     ),
 }
@@ -345,6 +348,7 @@ SCOPE_HELPERS = {
     "analysis.themes.scope_key",
     "analysis.themes.tables_for",
     "analysis.tables.records",
+    "analysis.rows.read_contribution_rows",
 }
 
 # Reads without an actor, each open for a stated reason.
@@ -396,7 +400,9 @@ def _targets(url: str) -> dict[str, Target]:
                 .order_by(Contribution.id)
             )
             if edited is None:  # the Advisory Group gives feedback; give it one note too
-                edited = contributions.submit(s.id, None, "A note from the meeting", url=url).id
+                edited = contributions.submit(
+                    s.id, None, "A note from the meeting", url=url, actor=ADMIN
+                ).id
             assert person is not None
             codes = frozenset(
                 db.scalars(
@@ -495,3 +501,42 @@ def test_every_unguarded_read_is_open_by_design_or_a_known_gap() -> None:
         and ("store.reading(" in inspect.getsource(fn) or "store.engine(" in inspect.getsource(fn))
     }
     assert unguarded - set(OPEN_BY_DESIGN) == set(KNOWN_UNGUARDED)
+
+
+def _every_public_function() -> dict[str, Any]:
+    """Public functions of every module, the command line and the package root included."""
+    found = {f"codesign.{name}": fn for name, fn in _functions_of(codesign, "codesign").items()}
+    for info in pkgutil.walk_packages(codesign.__path__, "codesign."):
+        module = importlib.import_module(info.name)
+        for name, fn in _functions_of(module, info.name).items():
+            found[f"{info.name}.{name}"] = fn
+    return found
+
+
+def _functions_of(module: Any, module_name: str) -> dict[str, Any]:
+    return {
+        name: fn
+        for name, fn in vars(module).items()
+        if not name.startswith("_") and inspect.isfunction(fn) and fn.__module__ == module_name
+    }
+
+
+def _actor_parameters() -> dict[str, inspect.Parameter]:
+    return {
+        name: params["actor"]
+        for name, fn in _every_public_function().items()
+        if "actor" in (params := inspect.signature(fn).parameters)
+    }
+
+
+def test_access_fails_closed_no_actor_has_a_default() -> None:
+    """A forgotten actor must be an error, never a silent admin (or participant)."""
+    found = _actor_parameters()
+    assert len(found) > 50  # the walk found the guarded functions
+    assert [name for name, p in found.items() if p.default is not inspect.Parameter.empty] == []
+
+
+def test_every_actor_is_keyword_only() -> None:
+    """`actor=` is visible at every call site, so a reader sees who is acting."""
+    found = _actor_parameters()
+    assert [name for name, p in found.items() if p.kind is not p.KEYWORD_ONLY] == []

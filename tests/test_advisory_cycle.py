@@ -5,6 +5,7 @@ from pathlib import Path
 
 import docx
 
+from codesign.access import ADMIN
 from codesign.forms.app import ParticipantApp
 from codesign.forms.feedback import FeedbackView
 from codesign.forms.rating import RatingView
@@ -54,7 +55,7 @@ def test_a_review_cycle_end_to_end(store_url: str, tmp_path: Path) -> None:
         "--template", "toolkit-section-review", *db,
     )["code"]  # fmt: skip
     session_id = sessions.by_code(code, store_url).id
-    sessions.set_phase(session_id, "feedback", url=store_url)
+    sessions.set_phase(session_id, "feedback", url=store_url, actor=ADMIN)
     phones = [_phone(store_url, code) for _ in range(3)]
     form = phones[0].view("feedback")
     assert isinstance(form, FeedbackView)
@@ -72,7 +73,7 @@ def test_a_review_cycle_end_to_end(store_url: str, tmp_path: Path) -> None:
     assert len(run_json("feedback", "list", "--json", *db)) == 4
 
     run("delphi", "open", "--section", "equity", "--criterion", "clarity", *db)
-    sessions.set_phase(session_id, "rating", url=store_url)
+    sessions.set_phase(session_id, "rating", url=store_url, actor=ADMIN)
     for phone, score in zip(phones, (2, 3, 4), strict=True):
         _rate_on(phone, score)
     run("delphi", "close", *db)

@@ -32,11 +32,13 @@ def _decided(url: str) -> list[tuple[FeedbackItem, str]]:
         items = db.scalars(
             select(FeedbackItem).where(FeedbackItem.status.in_(lifecycle.CLOSED))
         ).all()
-        return [(i, lifecycle.history(i.id, url=url)[-1].rationale) for i in items]
+        return [(i, lifecycle.history(i.id, url=url, actor=ADMIN)[-1].rationale) for i in items]
 
 
 def test_html_has_every_decision_and_rationale(advisory_url: str, tmp_path: Path) -> None:
-    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url, actor=ADMIN).read_text(
+        "utf-8"
+    )
     decided = _decided(advisory_url)
     assert len(decided) == 19
     for item, rationale in decided:
@@ -48,7 +50,9 @@ def test_html_has_every_decision_and_rationale(advisory_url: str, tmp_path: Path
 
 
 def test_pseudonyms_only_with_consent_to_quote(advisory_url: str, tmp_path: Path) -> None:
-    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url, actor=ADMIN).read_text(
+        "utf-8"
+    )
     with store.reading(advisory_url) as db:
         authors = {
             p.pseudonym
@@ -66,14 +70,18 @@ def test_pseudonyms_only_with_consent_to_quote(advisory_url: str, tmp_path: Path
 
 def _decide_hostile_item(url: str) -> None:
     text = "<script>alert('x')</script> Call me on 07700 900123."
-    item = feedback.submit(feedback.FeedbackDraft("rights", "concern", text), ADMIN, url)
-    lifecycle.move_item(item.id, "under_review", "", ADMIN, url=url)
-    lifecycle.move_item(item.id, "declined", "<script>no()</script> & <b>why</b>", ADMIN, url=url)
+    item = feedback.submit(feedback.FeedbackDraft("rights", "concern", text), url, actor=ADMIN)
+    lifecycle.move_item(item.id, "under_review", "", url=url, actor=ADMIN)
+    lifecycle.move_item(
+        item.id, "declined", "<script>no()</script> & <b>why</b>", url=url, actor=ADMIN
+    )
 
 
 def test_text_is_escaped_and_redacted(store_url: str, tmp_path: Path) -> None:
     _decide_hostile_item(store_url)
-    page = advisory_report.write(tmp_path / "r.html", "html", store_url).read_text("utf-8")
+    page = advisory_report.write(tmp_path / "r.html", "html", store_url, actor=ADMIN).read_text(
+        "utf-8"
+    )
     assert "<script>" not in page and "<b>why" not in page
     assert "&lt;script&gt;alert(" in page and "&lt;script&gt;no()" in page
     assert "07700 900123" not in page
@@ -87,8 +95,10 @@ def _html_blocks(page: str) -> list[str]:
 
 
 def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None:
-    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url).read_text("utf-8")
-    out = advisory_report.write(tmp_path / "r.docx", "docx", advisory_url)
+    page = advisory_report.write(tmp_path / "r.html", "html", advisory_url, actor=ADMIN).read_text(
+        "utf-8"
+    )
+    out = advisory_report.write(tmp_path / "r.docx", "docx", advisory_url, actor=ADMIN)
     document = docx.Document(str(out))
     paragraphs = [" ".join(p.text.split()) for p in document.paragraphs]
     assert paragraphs[0] == "You said, we did"
@@ -102,20 +112,23 @@ def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None
 
 
 def test_pdf_copies_the_report(advisory_url: str, tmp_path: Path) -> None:
-    out = advisory_report.write(tmp_path / "r.pdf", "pdf", advisory_url)
+    out = advisory_report.write(tmp_path / "r.pdf", "pdf", advisory_url, actor=ADMIN)
     rationales = [rationale for _, rationale in _decided(advisory_url)]
     assert missing([*rationales, advisory_report.PRIVACY_NOTE], pdf_text(out)) == []
-    assert PdfReader(out).metadata.title == advisory_report.TITLE
+    metadata = PdfReader(out).metadata
+    assert metadata is not None and metadata.title == advisory_report.TITLE
 
 
 def test_control_characters_in_a_comment(store_url: str, tmp_path: Path) -> None:
     text = "Line one\x0bline two \x1f end"
-    item = feedback.submit(feedback.FeedbackDraft("rights", "concern", text), ADMIN, store_url)
-    lifecycle.move_item(item.id, "under_review", "", ADMIN, url=store_url)
-    lifecycle.move_item(item.id, "declined", "Because\x0cnot now", ADMIN, url=store_url)
+    item = feedback.submit(
+        feedback.FeedbackDraft("rights", "concern", text), store_url, actor=ADMIN
+    )
+    lifecycle.move_item(item.id, "under_review", "", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item.id, "declined", "Because\x0cnot now", url=store_url, actor=ADMIN)
     shown = printable(text)
     for fmt in advisory_report.FORMATS:
-        advisory_report.write(tmp_path / f"r.{fmt}", fmt, store_url)
+        advisory_report.write(tmp_path / f"r.{fmt}", fmt, store_url, actor=ADMIN)
     assert shown in (tmp_path / "r.html").read_text("utf-8")
     assert any(shown == p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs)
     assert "Line one line two" in pdf_text(tmp_path / "r.pdf")
@@ -123,13 +136,15 @@ def test_control_characters_in_a_comment(store_url: str, tmp_path: Path) -> None
 
 def test_report_needs_read_access_and_a_known_format(store_url: str, tmp_path: Path) -> None:
     with pytest.raises(AccessDenied):
-        advisory_report.build(store_url, Actor(Role.PARTICIPANT, frozenset({1}), participant_id=1))
+        advisory_report.build(
+            store_url, actor=Actor(Role.PARTICIPANT, frozenset({1}), participant_id=1)
+        )
     with pytest.raises(Invalid, match="use html, docx, pdf"):
-        advisory_report.write(tmp_path / "r.rtf", "rtf", store_url)
+        advisory_report.write(tmp_path / "r.rtf", "rtf", store_url, actor=ADMIN)
 
 
 def test_an_empty_report_still_renders(store_url: str) -> None:
-    report = advisory_report.build(store_url)
+    report = advisory_report.build(store_url, actor=ADMIN)
     assert (report.decided, report.still_open, report.sections) == (0, 0, [])
     assert "0</strong> comments answered" in advisory_report.render_html(report)
 
@@ -149,7 +164,7 @@ def test_screenshot_of_the_report(demo_sqlite: str, tmp_path: Path) -> None:
             pytest.fail(message)
         pytest.skip(message)
     advisory_demo.load(demo_sqlite)
-    page = advisory_report.write(tmp_path / "report.html", "html", demo_sqlite)
+    page = advisory_report.write(tmp_path / "report.html", "html", demo_sqlite, actor=ADMIN)
     shot = tmp_path / "shot.png"
     subprocess.run(
         [

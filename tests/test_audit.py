@@ -22,6 +22,7 @@ from codesign.store.models import Event
 from codesign.workshop import contributions, sessions, votes
 from tests import privacy_scenario
 from tests.privacy_scenario import CONSENT, Scenario
+from tests.workshop import say
 
 
 @pytest.fixture
@@ -44,20 +45,35 @@ def test_every_kind_of_change_writes_exactly_one_event(planted: Scenario, tmp_pa
     url, sid, gid, code = planted.url, planted.session_id, planted.group_id, planted.session_code
     b = planted.b.participant_id
     as_b = participant_actor(b, gid)
-    c = contributions.submit(sid, b, "one more", url=url)
+    c = say(sid, b, "one more", url=url)
     later = retention.months_after(date.today(), 6)
     changes: list[tuple[tuple[str, str], Callable[[], object]]] = [
-        (("create", "session"), lambda: sessions.create("advisory", "T", url=url)),
+        (("create", "session"), lambda: sessions.create("advisory", "T", url=url, actor=ADMIN)),
         (("create", "participant"), lambda: participants.enrol(gid, CONSENT, url=url)),
-        (("create", "contribution"), lambda: contributions.submit(sid, b, "new", url=url)),
-        (("update", "contribution"), lambda: contributions.edit_own(c.id, "edited", as_b, url)),
-        (("delete", "contribution"), lambda: contributions.withdraw_own(c.id, as_b, url)),
+        (
+            ("create", "contribution"),
+            lambda: say(sid, b, "new", url=url),
+        ),
+        (
+            ("update", "contribution"),
+            lambda: contributions.edit_own(c.id, "edited", url, actor=as_b),
+        ),
+        (("delete", "contribution"), lambda: contributions.withdraw_own(c.id, url, actor=as_b)),
         (("vote", "vote"), lambda: votes.agree(sid, b, planted.b_visible, 1, actor=as_b, url=url)),
-        (("phase", "session"), lambda: sessions.set_phase(sid, _second_phase(sid, url), url=url)),
-        (("export", "session"), lambda: exports.export(code, "csv", tmp_path / "x.csv", url=url)),
-        (("export", "participant"), lambda: subjects.export(b, tmp_path / "s.json", ADMIN, url)),
-        (("update", "session"), lambda: retention.set_delete_by(code, later, ADMIN, url)),
-        (("erase", "participant"), lambda: erasure.erase_participant(b, ADMIN, url)),
+        (
+            ("phase", "session"),
+            lambda: sessions.set_phase(sid, _second_phase(sid, url), url=url, actor=ADMIN),
+        ),
+        (
+            ("export", "session"),
+            lambda: exports.export(code, "csv", tmp_path / "x.csv", url=url, actor=ADMIN),
+        ),
+        (
+            ("export", "participant"),
+            lambda: subjects.export(b, tmp_path / "s.json", url, actor=ADMIN),
+        ),
+        (("update", "session"), lambda: retention.set_delete_by(code, later, url, actor=ADMIN)),
+        (("erase", "participant"), lambda: erasure.erase_participant(b, url, actor=ADMIN)),
     ]
     for expected, change in changes:
         before = _count(url)
@@ -137,10 +153,10 @@ def test_subject_access_export_holds_everything_about_one_person(
 
 def test_ambiguous_participant_is_refused_with_the_groups(store_url: str) -> None:
     for group in ("black-communities", "advisory"):
-        info = sessions.create(group, "Twin", url=store_url)
+        info = sessions.create(group, "Twin", url=store_url, actor=ADMIN)
 
         def add(db: Session, gid: int = info.group_id) -> None:
-            participants.add(db, ADMIN, gid, consent=CONSENT, pseudonym="Quiet Otter")
+            participants.add(db, gid, consent=CONSENT, pseudonym="Quiet Otter", actor=ADMIN)
 
         store.write(add, store_url)
     result = CliRunner().invoke(main, ["erase", "--participant", "quiet otter", "--db", store_url])

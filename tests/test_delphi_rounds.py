@@ -4,7 +4,9 @@ next round showing the last one's figures, and rounds compared under the consens
 """
 
 from pathlib import Path
+from typing import cast
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -70,7 +72,7 @@ def test_a_round_is_opened_rated_on_chosen_cells_and_closed(store_url: str, tmp_
                     url=store_url)  # fmt: skip
     with pytest.raises(NotFound, match="not in the Advisory Group"):
         rounds.rate(99999, "equity", {"relevance": 1}, actor=access.ADMIN, url=store_url)
-    rows = delphi.read(store_url, access.ADMIN)
+    rows = delphi.read(store_url, actor=access.ADMIN)
     assert [(r.round, r.section, r.relevance, r.clarity) for r in rows] == [(1, "equity", 5, 2)]
     assert run("delphi", "close", "--db", store_url).strip() == "Closed round 1."
     with pytest.raises(Closed, match="Rating is closed"):
@@ -168,7 +170,7 @@ def test_members_rate_on_their_phones_and_see_the_last_rounds_figures(demo_sqlit
     app = new_app(demo_sqlite)
     join(app, "ag-live")
     session_id = app.ctx.session_id
-    sessions.set_phase(session_id, "rating", url=demo_sqlite)
+    sessions.set_phase(session_id, "rating", url=demo_sqlite, actor=access.ADMIN)
     app.poll_once()
     assert app.step == "feedback"  # no round open: the feedback form, with its own rating
     opened = run_json(
@@ -188,7 +190,7 @@ def test_members_rate_on_their_phones_and_see_the_last_rounds_figures(demo_sqlit
     choice.value = delphi.CANT_JUDGE
     view.send.click()
     assert view.status.text.startswith("Thank you"), view.status.text
-    mine = [r for r in delphi.read(demo_sqlite, access.ADMIN) if r.round == 3]
+    mine = [r for r in delphi.read(demo_sqlite, actor=access.ADMIN) if r.round == 3]
     assert [(r.participant_id, r.clarity) for r in mine] == [(app.ctx.participant_id, 0)]
     app.ctx.tr = Translator("ur")
     view.translate()
@@ -223,8 +225,8 @@ def test_the_tracker_opens_and_closes_rounds(store_url: str) -> None:
 
 def test_the_tracker_sets_rounds_side_by_side(store_url: str, tmp_path: Path) -> None:
     _two_rounds(store_url, tmp_path)
-    frame = tracker.rounds_side_by_side(delphi.read(store_url, access.ADMIN))
-    row = frame.loc[("equity", "relevance")]
+    frame = tracker.rounds_side_by_side(delphi.read(store_url, actor=access.ADMIN))
+    row = cast(pd.Series, frame.loc[("equity", "relevance")])
     label = delphi.DEFAULT_RULE.label
     assert [row[(1, "median")], row[(2, "median")]] == [3.5, 4.0]
     assert [row[(1, label)], row[(2, label)]] == [False, True]
@@ -236,6 +238,6 @@ def test_cant_judge_is_counted_apart_in_the_tracker(store_url: str, tmp_path: Pa
     run("delphi", "open", "--section", "equity", "--criterion", "clarity", "--db", store_url)
     for name, score in zip(MEMBERS, (5, 4, delphi.CANT_JUDGE, None), strict=True):
         _rate(store_url, people[name], "equity", clarity=score)
-    table = tracker.summary_table(delphi.read(store_url, access.ADMIN))
+    table = tracker.summary_table(delphi.read(store_url, actor=access.ADMIN))
     (row,) = table[table["criterion"] == "clarity"].to_dict("records")
     assert (row["n"], row["missing"], row["can't judge"], row["median"]) == (2, 1, 1, 4.5)

@@ -77,7 +77,7 @@ def test_planted_markers_are_really_there_first(planted: Scenario) -> None:
 
 
 def test_erasure_removes_every_row_and_every_copy_of_the_words(planted: Scenario) -> None:
-    receipt = erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
+    receipt = erasure.erase_participant(planted.a.participant_id, planted.url, actor=ADMIN)
     assert receipt.erased and receipt.compacted
     assert receipt.removed["contributions"] == 2
     assert receipt.removed["revisions"] == 1
@@ -99,16 +99,18 @@ def test_erased_words_are_not_in_the_sqlite_files(planted_sqlite: Scenario) -> N
     planted = planted_sqlite
     before = _sqlite_bytes(planted.url)
     assert all(m.encode() in before for m in planted.markers)
-    erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
+    erasure.erase_participant(planted.a.participant_id, planted.url, actor=ADMIN)
     after = _sqlite_bytes(planted.url)
     assert [m for m in planted.markers if m.encode() in after] == []
     assert planted.marker.encode() not in after
 
 
 def test_derived_data_is_recomputed(planted: Scenario) -> None:
-    voted_on = {t.contribution_id for t in votes.tallies(planted.session_id, ADMIN, planted.url)}
+    voted_on = {
+        t.contribution_id for t in votes.tallies(planted.session_id, planted.url, actor=ADMIN)
+    }
     assert voted_on == {planted.a_first, planted.b_visible}
-    erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
+    erasure.erase_participant(planted.a.participant_id, planted.url, actor=ADMIN)
     with store.reading(planted.url) as db:
         merged = db.get(Contribution, planted.b_merged)
         assert merged is not None
@@ -116,7 +118,7 @@ def test_derived_data_is_recomputed(planted: Scenario) -> None:
         assert db.get(Component, planted.solo_component) is None
         shared = db.get(Component, planted.shared_component)
         assert shared is not None and shared.keywords == []
-    assert votes.tallies(planted.session_id, ADMIN, planted.url) == []
+    assert votes.tallies(planted.session_id, planted.url, actor=ADMIN) == []
 
 
 def test_merge_chain_is_repointed_past_erased_items(planted: Scenario) -> None:
@@ -128,7 +130,7 @@ def test_merge_chain_is_repointed_past_erased_items(planted: Scenario) -> None:
         a1.status, a1.merged_into_id = "merged", planted.b_visible
 
     store.write(chain, planted.url)
-    erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
+    erasure.erase_participant(planted.a.participant_id, planted.url, actor=ADMIN)
     with store.reading(planted.url) as db:
         merged = db.get(Contribution, planted.b_merged)
         assert merged is not None
@@ -139,7 +141,7 @@ def test_one_tombstone_event_without_content_and_a_chain_that_still_verifies(
     planted: Scenario,
 ) -> None:
     pid = planted.a.participant_id
-    erasure.erase_participant(pid, ADMIN, planted.url)
+    erasure.erase_participant(pid, planted.url, actor=ADMIN)
     with store.reading(planted.url) as db:
         tombstones = list(db.scalars(select(Event).where(Event.action == "erase")))
     assert [(e.target_type, e.target_id, e.digest) for e in tombstones] == [
@@ -150,8 +152,8 @@ def test_one_tombstone_event_without_content_and_a_chain_that_still_verifies(
 
 def test_erasing_twice_is_a_no_op_with_a_clear_message(planted: Scenario) -> None:
     pid = planted.a.participant_id
-    erasure.erase_participant(pid, ADMIN, planted.url)
-    again = erasure.erase_participant(pid, ADMIN, planted.url)
+    erasure.erase_participant(pid, planted.url, actor=ADMIN)
+    again = erasure.erase_participant(pid, planted.url, actor=ADMIN)
     assert not again.erased and again.removed == {}
     assert again.message == f"Participant {pid} was already erased; nothing to do."
     with store.reading(planted.url) as db:
@@ -160,14 +162,14 @@ def test_erasing_twice_is_a_no_op_with_a_clear_message(planted: Scenario) -> Non
 
 def test_erasing_someone_who_never_existed_is_not_found(store_url: str) -> None:
     with pytest.raises(NotFound):
-        erasure.erase_participant(999_999, ADMIN, store_url)
+        erasure.erase_participant(999_999, store_url, actor=ADMIN)
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
 def test_only_admin_may_erase(planted: Scenario, role: Role) -> None:
     actor = Actor(role, frozenset({planted.group_id}), name="t")
     with pytest.raises(AccessDenied):
-        erasure.erase_participant(planted.b.participant_id, actor, planted.url)
+        erasure.erase_participant(planted.b.participant_id, planted.url, actor=actor)
 
 
 def test_withdrawal_code_erases_its_owner_only(planted: Scenario) -> None:
@@ -186,7 +188,7 @@ def test_backups_beside_the_sqlite_file_are_reported(planted_sqlite: Scenario) -
     path = Path(make_url(planted.url).database or "")
     backup = path.with_name(f"{path.name}.20260101T000000.bak")
     backup.write_bytes(b"old copy")
-    receipt = erasure.erase_participant(planted.a.participant_id, ADMIN, planted.url)
+    receipt = erasure.erase_participant(planted.a.participant_id, planted.url, actor=ADMIN)
     assert receipt.backups == (str(backup),)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from codesign.access import ADMIN
 from codesign.cli import main
 from codesign.demo import workshop as demo
 from codesign.workshop import sessions
@@ -34,7 +35,7 @@ def polis_dir(tmp_path: Path) -> Path:
 
 
 def new_session(url: str) -> str:
-    return sessions.create("south-asian-communities", "Pol.is import", url=url).code
+    return sessions.create("south-asian-communities", "Pol.is import", url=url, actor=ADMIN).code
 
 
 def cluster_json(url: str, code: str, *extra: str) -> dict:

@@ -9,8 +9,9 @@ from codesign.facilitator.app import FacilitatorApp
 from codesign.facilitator.context import open_session
 from codesign.facilitator.projector import ProjectorApp
 from codesign.store import Store
-from codesign.workshop import contributions, sessions, votes
+from codesign.workshop import sessions, votes
 from tests import workshop
+from tests.workshop import say
 
 IDEAS = [
     "Evening sessions for shift workers",
@@ -30,8 +31,8 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
 
     # collect: contributions appear in both feeds; a flagged one only for the facilitator
     for n, text in enumerate(IDEAS):
-        contributions.submit(ctx.session_id, people[n % 2], text, kind="proposal", url=demo_sqlite)
-    flagged = contributions.submit(ctx.session_id, people[0], "Ring me on 07700 900123",
+        say(ctx.session_id, people[n % 2], text, kind="proposal", url=demo_sqlite)
+    flagged = say(ctx.session_id, people[0], "Ring me on 07700 900123",
                                    url=demo_sqlite)  # fmt: skip
     app.tick()
     room.tick()

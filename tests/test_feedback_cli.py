@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.advisory import lifecycle
 from codesign.cli import main
 from codesign.store import events
@@ -75,7 +76,7 @@ def test_import_move_and_report(store_url: str, tmp_path: Path) -> None:
         "--db", store_url,
     )  # fmt: skip
     assert ok.exit_code == 0, ok.output
-    assert [h.to_status for h in lifecycle.history(1, url=store_url)] == [
+    assert [h.to_status for h in lifecycle.history(1, url=store_url, actor=ADMIN)] == [
         "new",
         "under_review",
         "accepted",
@@ -167,7 +168,7 @@ def test_a_correction_is_a_new_logged_move(store_url: str, tmp_path: Path) -> No
         "--db", store_url,
     )  # fmt: skip
     assert done.output.strip() == f"Item {item}: corrected declined → deferred"
-    history = lifecycle.history(int(item), url=store_url)
+    history = lifecycle.history(int(item), url=store_url, actor=ADMIN)
     assert [(h.to_status, h.rationale) for h in history][-2:] == [
         ("declined", "Out of scope."),
         ("deferred", "Misread: it is in scope."),

@@ -36,7 +36,7 @@ def _csv(tmp_path: Path, body: str) -> Path:
 
 
 def test_good_rows_kept_bad_rows_reported_by_line(store_url: str, tmp_path: Path) -> None:
-    report = feedback_csv.import_feedback(_csv(tmp_path, GOOD + BAD), url=store_url)
+    report = feedback_csv.import_feedback(_csv(tmp_path, GOOD + BAD), url=store_url, actor=ADMIN)
     assert report.added == 3
     assert [line for line, _ in report.problems] == [5, 6, 7, 8, 9, 10]
     reasons = dict(report.problems)
@@ -60,13 +60,15 @@ def test_good_rows_kept_bad_rows_reported_by_line(store_url: str, tmp_path: Path
 
 def test_importing_twice_adds_nothing(store_url: str, tmp_path: Path) -> None:
     path = _csv(tmp_path, GOOD)
-    feedback_csv.import_feedback(path, url=store_url)
-    again = feedback_csv.import_feedback(path, url=store_url)
+    feedback_csv.import_feedback(path, url=store_url, actor=ADMIN)
+    again = feedback_csv.import_feedback(path, url=store_url, actor=ADMIN)
     assert (again.added, again.unchanged, again.problems) == (0, 3, [])
 
 
 def test_into_a_session(demo_url: str, tmp_path: Path) -> None:
-    report = feedback_csv.import_feedback(_csv(tmp_path, GOOD), demo_code("ag-live"), url=demo_url)
+    report = feedback_csv.import_feedback(
+        _csv(tmp_path, GOOD), demo_code("ag-live"), url=demo_url, actor=ADMIN
+    )
     assert report.added == 3
     with store.reading(demo_url) as db:
         refs = db.scalars(select(FeedbackItem.ref).where(FeedbackItem.session_id.is_not(None)))
@@ -77,7 +79,7 @@ def test_missing_columns_refuse_the_file(store_url: str, tmp_path: Path) -> None
     path = tmp_path / "x.csv"
     path.write_text("section,text\nequity,hello\n", encoding="utf-8")
     with pytest.raises(Invalid, match="section, type, text"):
-        feedback_csv.import_feedback(path, url=store_url)
+        feedback_csv.import_feedback(path, url=store_url, actor=ADMIN)
 
 
 def test_a_facilitator_types_in_meeting_feedback(demo_url: str) -> None:
@@ -88,16 +90,16 @@ def test_a_facilitator_types_in_meeting_feedback(demo_url: str) -> None:
         assert member is not None
     facilitator = Actor(Role.FACILITATOR, frozenset({advisory.id}), name="notes")
     draft = feedback.FeedbackDraft("equity", "concern", "Said in the meeting.", member.id)
-    item = feedback.submit(draft, facilitator, demo_url)
+    item = feedback.submit(draft, demo_url, actor=facilitator)
     assert item.entered_by_facilitator and item.participant_id == member.id
 
 
 def test_feedback_on_an_earlier_version(store_url: str) -> None:
     draft = feedback.FeedbackDraft("equity", "concern", "About version 1.", version=1)
-    item = feedback.submit(draft, ADMIN, store_url)
+    item = feedback.submit(draft, store_url, actor=ADMIN)
     with store.reading(store_url) as db:
         assert db.get(FeedbackItem, item.id) is not None
     with pytest.raises(Exception, match="no version 7"):
         feedback.submit(
-            feedback.FeedbackDraft("equity", "concern", "x", version=7), ADMIN, store_url
+            feedback.FeedbackDraft("equity", "concern", "x", version=7), store_url, actor=ADMIN
         )

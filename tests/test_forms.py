@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.advisory import feedback
 from codesign.demo import workshop as demo
 from codesign.forms import guard
@@ -112,7 +113,9 @@ def test_consent_is_recorded_with_its_version_and_the_code_shown_once(demo_sqlit
     app = new_app(demo_sqlite)
     join(app, "bc-live", quote=True)
     assert app.ctx.enrolment is not None
-    consent = participants.latest_consent(app.ctx.enrolment.participant_id, demo_sqlite)
+    consent = participants.latest_consent(
+        app.ctx.enrolment.participant_id, demo_sqlite, actor=ADMIN
+    )
     assert consent is not None and consent.quote and not consent.contact
     assert consent.text_version == consent_view(app).version != ""
     shown = app.view("code").widget
@@ -128,7 +131,7 @@ def test_text_is_stored_as_written_and_shown_escaped(demo_sqlite: str, name: str
     view.box.value = TEXTS[name]
     view.send.click()
     assert view.status.text.startswith("Thank you"), view.status.text
-    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite)
+    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
     assert row.text == TEXTS[name].strip()
     shown = str(view.rows.children[0].children[1].value)
     assert "<script>" not in shown and 'dir="auto"' in shown
@@ -141,7 +144,7 @@ def test_submitting_stores_one_row_with_language_on_each_backend(demo_url: str) 
     view.box.value, view.language.value, view.kind.value = TEXTS["urdu"], "ur", "concern"
     view.send.click()
     view.send.click()  # the double click's second message, arriving once the first is done
-    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_url)
+    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_url, actor=ADMIN)
     assert (row.text, row.language, row.kind) == (TEXTS["urdu"], "ur", "concern")
     assert view.box.value == "" and not view.send.disabled
 
@@ -160,7 +163,10 @@ def test_bad_text_is_refused_and_kept(demo_sqlite: str, text: str, message: str)
     view.box.value = text
     view.send.click()
     assert view.status.text == message and view.box.value == text
-    assert contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite) == []
+    assert (
+        contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
+        == []
+    )
 
 
 def test_counter_shows_the_limit(demo_sqlite: str) -> None:
@@ -193,7 +199,7 @@ def test_a_database_failure_says_not_saved_and_keeps_the_text(
     assert "OperationalError" in caplog.text and "Keep me" not in caplog.text
     view.send.click()  # trying again works at once
     assert [c.text for c in contributions.own(app.ctx.session_id, app.ctx.participant_id,
-                                              demo_sqlite)] == ["Keep me"]  # fmt: skip
+                                              demo_sqlite, actor=ADMIN)] == ["Keep me"]  # fmt: skip
 
 
 def test_a_resend_after_a_lost_reply_stores_once(
@@ -214,7 +220,7 @@ def test_a_resend_after_a_lost_reply_stores_once(
         view.send.click()
     assert view.status.text == guard.NOT_SAVED and view.box.value == "Sent once"
     view.send.click()
-    rows = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite)
+    rows = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
     assert [c.text for c in rows] == ["Sent once"]
 
 
@@ -238,7 +244,10 @@ def test_pass_stores_nothing(demo_sqlite: str) -> None:
     view = contribute_view(app)
     view.pass_.click()
     assert view.status.text.startswith("That is fine")
-    assert contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite) == []
+    assert (
+        contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
+        == []
+    )
 
 
 def test_edit_and_withdraw_own_contributions(demo_sqlite: str) -> None:
@@ -254,13 +263,16 @@ def test_edit_and_withdraw_own_contributions(demo_sqlite: str) -> None:
     view.box.value = "First idea"
     view.send.click()  # straight after the first send: a changed form is not a double click
     assert view.box.value == "a draft in progress"
-    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite)
+    [row] = contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
     assert row.text == "First idea"
     actions, confirm = view.rows.children[0].children[2].children
     actions.children[1].click()  # Withdraw: asks first
     assert confirm.layout.display is None
     confirm.children[1].children[0].click()  # Yes, withdraw it
-    assert contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite) == []
+    assert (
+        contributions.own(app.ctx.session_id, app.ctx.participant_id, demo_sqlite, actor=ADMIN)
+        == []
+    )
     assert view.status.text == "Withdrawn and deleted."
 
 
@@ -289,21 +301,21 @@ def test_the_form_follows_the_facilitator(demo_sqlite: str) -> None:
     join(app, "bc-live")
     sid = app.ctx.session_id
     assert app.poll_once() is False
-    sessions.close_phase(sid, url=demo_sqlite)
+    sessions.close_phase(sid, url=demo_sqlite, actor=ADMIN)
     assert app.poll_once() is True and app.step == "contribute"
     view = contribute_view(app)
     assert view.form.layout.display == "none" and view.closed_note.layout.display is None
-    sessions.set_phase(sid, "vote", url=demo_sqlite)
-    sessions.set_voting(sid, True, url=demo_sqlite)
+    sessions.set_phase(sid, "vote", url=demo_sqlite, actor=ADMIN)
+    sessions.set_voting(sid, True, url=demo_sqlite, actor=ADMIN)
     assert app.poll_once() is True and app.step == "vote"
-    sessions.close(sid, url=demo_sqlite)
+    sessions.close(sid, url=demo_sqlite, actor=ADMIN)
     assert app.poll_once() is True and app.step == "closed"
 
 
 def _vote_view(url: str, phase: str) -> tuple[VoteView, int]:
     sid = _session_id(url, "sa-live")
-    sessions.set_phase(sid, phase, url=url)
-    sessions.set_voting(sid, True, url=url)
+    sessions.set_phase(sid, phase, url=url, actor=ADMIN)
+    sessions.set_voting(sid, True, url=url, actor=ADMIN)
     app = new_app(url)
     join(app, "sa-live")
     view = app.view("vote")
@@ -321,7 +333,7 @@ def test_agree_disagree_pass_one_at_a_time(demo_sqlite: str) -> None:
     view.previous.click()
     view.previous.click()
     view.answers[0].click()
-    mine = votes.own(view.ctx.session_id, pid, demo_sqlite)
+    mine = votes.own(view.ctx.session_id, pid, demo_sqlite, actor=ADMIN)
     assert mine[(first, "agree")] == 0 and mine[(second, "agree")] == -1
     assert view.results.value == ""
 
@@ -347,7 +359,7 @@ def test_dot_messages_appear_in_the_row_that_was_tapped(demo_sqlite: str) -> Non
     rows[2].add.click()
     assert rows[2].status.text.startswith(f"You have used all {budget} of your dots")
     assert rows[0].status.text == rows[1].status.text == ""
-    mine = votes.own(view.ctx.session_id, pid, demo_sqlite)
+    mine = votes.own(view.ctx.session_id, pid, demo_sqlite, actor=ADMIN)
     assert mine[(ids[0], "dot")] == cap and (ids[2], "dot") not in mine
     assert "You have 0 of" in str(view.left.value)
 
@@ -355,7 +367,7 @@ def test_dot_messages_appear_in_the_row_that_was_tapped(demo_sqlite: str) -> Non
 def test_results_stay_hidden_until_revealed(demo_sqlite: str) -> None:
     view, _pid = _vote_view(demo_sqlite, "agree")
     assert view.results.value == ""
-    sessions.reveal_results(view.ctx.session_id, url=demo_sqlite)
+    sessions.reveal_results(view.ctx.session_id, url=demo_sqlite, actor=ADMIN)
     view.enter(sessions.state(view.ctx.session_id, demo_sqlite))
     assert "Results" in str(view.results.value)
 

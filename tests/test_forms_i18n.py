@@ -3,6 +3,7 @@
 import gettext
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -17,7 +18,7 @@ TRANSLATED = [code for code in LANGUAGES if code != "en"]
 PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
-def _extracted() -> set[str]:
+def _extracted() -> set[Any]:
     """Every message Babel finds with the project's own mapping (babel.cfg)."""
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -34,7 +35,7 @@ def extracted() -> set[str]:
     return _extracted()
 
 
-def _catalogue(code: str) -> dict[str, tuple[str, list[str], set[str]]]:
+def _catalogue(code: str) -> dict[Any, tuple[Any, list[str], set[str]]]:
     with (LOCALE_DIR / code / "LC_MESSAGES" / "codesign.po").open("rb") as po:
         return {
             m.id: (m.string, m.user_comments, set(m.flags))

@@ -15,13 +15,13 @@ from codesign.store.models import Event, FeedbackItem, FeedbackStatusChange, Too
 
 def _item(url: str, section: str = "equity") -> int:
     draft = feedback.FeedbackDraft(section_key=section, type="suggestion", text="Name the fee.")
-    return feedback.submit(draft, ADMIN, url).id
+    return feedback.submit(draft, url, actor=ADMIN).id
 
 
 def _redraft(url: str, section: str = "equity") -> int:
     def apply(db: Session) -> int:
         found = toolkit.section_by_key(db, section)
-        return toolkit.add_version(db, ADMIN, found, "## Redrafted\n\nNew words.").number
+        return toolkit.add_version(db, found, "## Redrafted\n\nNew words.", actor=ADMIN).number
 
     return int(store.write(apply, url))
 
@@ -43,15 +43,15 @@ def test_full_path_records_who_when_and_why(store_url: str) -> None:
     version = _redraft(store_url)
     lead = _lead(store_url)
     before = _events(store_url)
-    lifecycle.move_item(item, "under_review", "", lead, url=store_url)
-    done = lifecycle.move_item(item, "accepted", " Added the fee. ", lead, version, store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=lead)
+    done = lifecycle.move_item(item, "accepted", " Added the fee. ", version, store_url, actor=lead)
     assert _events(store_url) == before + 2  # one event per move
     assert (done.from_status, done.to_status, done.rationale) == (
         "under_review",
         "accepted",
         "Added the fee.",
     )
-    history = lifecycle.history(item, url=store_url)
+    history = lifecycle.history(item, url=store_url, actor=ADMIN)
     assert [(h.from_status, h.to_status) for h in history] == [
         (None, "new"),
         ("new", "under_review"),
@@ -68,50 +68,52 @@ def test_full_path_records_who_when_and_why(store_url: str) -> None:
 
 def test_deferred_items_come_back_for_review(store_url: str) -> None:
     item = _item(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
-    lifecycle.move_item(item, "deferred", "Next round.", ADMIN, url=store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
-    lifecycle.move_item(item, "declined", "Out of scope.", ADMIN, url=store_url)
-    assert [h.to_status for h in lifecycle.history(item, url=store_url)][-1] == "declined"
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "deferred", "Next round.", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "declined", "Out of scope.", url=store_url, actor=ADMIN)
+    assert [h.to_status for h in lifecycle.history(item, url=store_url, actor=ADMIN)][
+        -1
+    ] == "declined"
 
 
 def test_skipping_review_is_refused(store_url: str) -> None:
     item = _item(store_url)
     with pytest.raises(Conflict, match="can move to under_review, not declined"):
-        lifecycle.move_item(item, "declined", "No.", ADMIN, url=store_url)
+        lifecycle.move_item(item, "declined", "No.", url=store_url, actor=ADMIN)
 
 
 def test_decided_items_stay_decided(store_url: str) -> None:
     item = _item(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
-    lifecycle.move_item(item, "declined", "Out of scope.", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "declined", "Out of scope.", url=store_url, actor=ADMIN)
     with pytest.raises(Conflict, match="it is decided"):
-        lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+        lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
 
 
 @pytest.mark.parametrize("to", ["accepted", "partly_accepted", "declined", "deferred"])
 def test_closing_without_rationale_is_refused(store_url: str, to: str) -> None:
     item = _item(store_url)
     version = _redraft(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with pytest.raises(Invalid, match="without a rationale"):
         lifecycle.move_item(
-            item, to, "   ", ADMIN, version if "accepted" in to else None, store_url
+            item, to, "   ", version if "accepted" in to else None, store_url, actor=ADMIN
         )
 
 
 def test_accepting_needs_the_addressing_version(store_url: str) -> None:
     item = _item(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with pytest.raises(Invalid, match="must name the section version"):
-        lifecycle.move_item(item, "accepted", "Done.", ADMIN, url=store_url)
+        lifecycle.move_item(item, "accepted", "Done.", url=store_url, actor=ADMIN)
 
 
 def test_addressing_version_must_be_newer(store_url: str) -> None:
     item = _item(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with pytest.raises(Conflict, match="must be newer, not version 1"):
-        lifecycle.move_item(item, "partly_accepted", "Done.", ADMIN, 1, store_url)
+        lifecycle.move_item(item, "partly_accepted", "Done.", 1, store_url, actor=ADMIN)
 
 
 def test_addressing_version_must_be_of_the_same_section(store_url: str) -> None:
@@ -122,29 +124,29 @@ def test_addressing_version_must_be_of_the_same_section(store_url: str) -> None:
         wrong = toolkit.version(db, "outcomes", 2).id
 
     def accept(db: Session) -> None:
-        lifecycle.move(db, ADMIN, item, "under_review")
-        lifecycle.move(db, ADMIN, item, "accepted", "Done.", wrong)
+        lifecycle.move(db, item, "under_review", actor=ADMIN)
+        lifecycle.move(db, item, "accepted", "Done.", wrong, actor=ADMIN)
 
     with pytest.raises(Conflict, match="section the item is about"):
         store.write(accept, store_url)
     with pytest.raises(NotFound, match="no version 2"):
-        lifecycle.move_item(item, "accepted", "Done.", ADMIN, 2, store_url)
+        lifecycle.move_item(item, "accepted", "Done.", 2, store_url, actor=ADMIN)
 
 
 def test_declined_items_do_not_link_a_version(store_url: str) -> None:
     item = _item(store_url)
     version = _redraft(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with pytest.raises(Invalid, match="not declined"):
-        lifecycle.move_item(item, "declined", "No.", ADMIN, version, store_url)
+        lifecycle.move_item(item, "declined", "No.", version, store_url, actor=ADMIN)
 
 
 def test_unknown_status_and_item(store_url: str) -> None:
     item = _item(store_url)
     with pytest.raises(Invalid, match="Unknown status 'done'"):
-        lifecycle.move_item(item, "done", "", ADMIN, url=store_url)
+        lifecycle.move_item(item, "done", "", url=store_url, actor=ADMIN)
     with pytest.raises(NotFound, match="no feedback item 9999"):
-        lifecycle.move_item(9999, "under_review", "", ADMIN, url=store_url)
+        lifecycle.move_item(9999, "under_review", "", url=store_url, actor=ADMIN)
 
 
 @pytest.mark.parametrize("role", [Role.FACILITATOR, Role.ANALYST, Role.PARTICIPANT])
@@ -153,45 +155,45 @@ def test_only_deciders_move_items(store_url: str, role: Role) -> None:
     lead = _lead(store_url)
     actor = Actor(role, lead.groups, participant_id=1 if role is Role.PARTICIPANT else None)
     with pytest.raises(AccessDenied, match="decide on feedback"):
-        lifecycle.move_item(item, "under_review", "", actor, url=store_url)
+        lifecycle.move_item(item, "under_review", "", url=store_url, actor=actor)
 
 
 def test_a_lead_of_another_group_cannot_decide(store_url: str) -> None:
     item = _item(store_url)
     outsider = Actor(Role.ADVISORY_LEAD, frozenset({-1}), name="elsewhere")
     with pytest.raises(AccessDenied):
-        lifecycle.move_item(item, "under_review", "", outsider, url=store_url)
+        lifecycle.move_item(item, "under_review", "", url=store_url, actor=outsider)
 
 
 def test_refused_moves_leave_no_trace(store_url: str) -> None:
     item = _item(store_url)
     before = _events(store_url)
     with pytest.raises(Conflict):
-        lifecycle.move_item(item, "accepted", "x", ADMIN, url=store_url)
+        lifecycle.move_item(item, "accepted", "x", url=store_url, actor=ADMIN)
     assert _events(store_url) == before
-    assert len(lifecycle.history(item, url=store_url)) == 1
+    assert len(lifecycle.history(item, url=store_url, actor=ADMIN)) == 1
 
 
 def test_a_version_cannot_be_final_while_items_are_open(store_url: str) -> None:
     item = _item(store_url)
 
     def finalise(db: Session) -> bool:
-        return toolkit.mark_final(db, ADMIN, "equity", 1).final
+        return toolkit.mark_final(db, "equity", 1, actor=ADMIN).final
 
     with pytest.raises(Conflict, match="still has 1 open feedback item"):
         store.write(finalise, store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with pytest.raises(Conflict, match="still has 1 open"):
         store.write(finalise, store_url)
-    lifecycle.move_item(item, "deferred", "Round 3.", ADMIN, url=store_url)
+    lifecycle.move_item(item, "deferred", "Round 3.", url=store_url, actor=ADMIN)
     assert store.write(finalise, store_url) is True
 
 
 def test_status_changes_are_only_added(store_url: str) -> None:
     item = _item(store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
-    lifecycle.move_item(item, "deferred", "Later.", ADMIN, url=store_url)
-    lifecycle.move_item(item, "under_review", "", ADMIN, url=store_url)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "deferred", "Later.", url=store_url, actor=ADMIN)
+    lifecycle.move_item(item, "under_review", "", url=store_url, actor=ADMIN)
     with store.reading(store_url) as db:
         rows = db.scalars(select(FeedbackStatusChange).where(FeedbackStatusChange.item_id == item))
         assert [r.rationale for r in rows] == ["", "", "Later.", ""]
@@ -200,9 +202,9 @@ def test_status_changes_are_only_added(store_url: str) -> None:
 def test_toolkit_sections_are_editable_and_keep_their_key(store_url: str) -> None:
     def edit(db: Session) -> tuple[str, str]:
         added = toolkit.add_section(
-            db, ADMIN, "Working with interpreters", "## Interpreters\n\nText."
+            db, "Working with interpreters", "## Interpreters\n\nText.", actor=ADMIN
         )
-        renamed = toolkit.rename(db, ADMIN, "equity", "Fair partnerships")
+        renamed = toolkit.rename(db, "equity", "Fair partnerships", actor=ADMIN)
         return added.key, renamed.title
 
     assert store.write(edit, store_url) == ("working-with-interpreters", "Fair partnerships")
@@ -216,6 +218,6 @@ def test_toolkit_edits_need_a_decider(store_url: str) -> None:
     lead = _lead(store_url)
     facilitator = Actor(Role.FACILITATOR, lead.groups, name="f")
     with pytest.raises(AccessDenied, match="edit the toolkit"):
-        store.write(lambda db: toolkit.rename(db, facilitator, "equity", "X"), store_url)
+        store.write(lambda db: toolkit.rename(db, "equity", "X", actor=facilitator), store_url)
     with pytest.raises(Conflict, match="already exists"):
-        store.write(lambda db: toolkit.add_section(db, ADMIN, "Equity", "Text."), store_url)
+        store.write(lambda db: toolkit.add_section(db, "Equity", "Text.", actor=ADMIN), store_url)

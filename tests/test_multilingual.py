@@ -57,7 +57,7 @@ def stored_vectors(url: str) -> int:
 @pytest.fixture
 def bilingual(store_url: str) -> tuple[str, int, list[tuple[int, int]]]:
     """A session holding each proposal in English and in Urdu: (url, session, id pairs)."""
-    info = sessions.create("south-asian-communities", "Both languages", url=store_url)
+    info = sessions.create("south-asian-communities", "Both languages", url=store_url, actor=ADMIN)
     english = submit_all(store_url, info.id, [en for en, _ in ENGLISH_URDU])
     urdu = submit_all(store_url, info.id, [ur for _, ur in ENGLISH_URDU])
     return store_url, info.id, list(zip(english, urdu, strict=True))
@@ -67,7 +67,7 @@ def test_english_and_urdu_versions_share_a_component(
     bilingual: tuple[str, int, list[tuple[int, int]]],
 ) -> None:
     url, session_id, pairs = bilingual
-    views = components.cluster(session_id, ADMIN, k=len(pairs), url=url)
+    views = components.cluster(session_id, k=len(pairs), url=url, actor=ADMIN)
     where = component_of(views)
     assert all(where[en] == where[ur] for en, ur in pairs)
     assert len({where[en] for en, _ in pairs}) == len(pairs)
@@ -79,17 +79,17 @@ def test_reclustering_after_an_edit_reads_stored_vectors(
     bilingual: tuple[str, int, list[tuple[int, int]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, session_id, pairs = bilingual
-    first = components.cluster(session_id, ADMIN, url=url)
+    first = components.cluster(session_id, url=url, actor=ADMIN)
     assert stored_vectors(url) == 2 * len(pairs)
-    components.rename(first[0].id, "Our own name", ADMIN, url=url)
+    components.rename(first[0].id, "Our own name", url=url, actor=ADMIN)
     real = embedding.encode
 
-    def only_nothing(texts, progress=None):  # type: ignore[no-untyped-def]
+    def only_nothing(texts, progress=None):
         assert not texts, "re-clustering encoded a stored contribution again"
         return real(texts, progress)
 
     monkeypatch.setattr(embedding, "encode", only_nothing)
-    again = components.cluster(session_id, ADMIN, url=url)
+    again = components.cluster(session_id, url=url, actor=ADMIN)
     assert sorted(component_of(again)) == sorted(component_of(first))
     assert "Our own name" in [view.label for view in again]
 
@@ -98,17 +98,17 @@ def test_a_corrected_text_is_encoded_afresh(
     bilingual: tuple[str, int, list[tuple[int, int]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, session_id, pairs = bilingual
-    components.cluster(session_id, ADMIN, url=url)
-    moderation.correct(pairs[0][0], "Interpreters for Urdu speakers", ADMIN, url=url)
+    components.cluster(session_id, url=url, actor=ADMIN)
+    moderation.correct(pairs[0][0], "Interpreters for Urdu speakers", url=url, actor=ADMIN)
     encoded: list[str] = []
     real = embedding.encode
 
-    def counting(texts, progress=None):  # type: ignore[no-untyped-def]
+    def counting(texts, progress=None):
         encoded.extend(texts)
         return real(texts, progress)
 
     monkeypatch.setattr(embedding, "encode", counting)
-    components.cluster(session_id, ADMIN, url=url)
+    components.cluster(session_id, url=url, actor=ADMIN)
     assert encoded == ["Interpreters for Urdu speakers"]
     assert stored_vectors(url) == 2 * len(pairs)
 
@@ -118,12 +118,12 @@ def test_progress_is_reported_while_encoding(
 ) -> None:
     url, session_id, pairs = bilingual
     seen: list[tuple[int, int]] = []
-    components.cluster(session_id, ADMIN, progress=lambda d, t: seen.append((d, t)), url=url)
+    components.cluster(session_id, progress=lambda d, t: seen.append((d, t)), url=url, actor=ADMIN)
     assert seen[-1] == (2 * len(pairs), 2 * len(pairs))
 
 
 def test_labels_carry_no_identifiers(store_url: str) -> None:
-    info = sessions.create("south-asian-communities", "Numbers", url=store_url)
+    info = sessions.create("south-asian-communities", "Numbers", url=store_url, actor=ADMIN)
     submit_all(
         store_url,
         info.id,
@@ -133,7 +133,7 @@ def test_labels_carry_no_identifiers(store_url: str) -> None:
             "Urdu interpreters at every session, postcode B11 1AA",
         ],
     )
-    (view,) = components.cluster(info.id, ADMIN, k=1, url=store_url)
+    (view,) = components.cluster(info.id, k=1, url=store_url, actor=ADMIN)
     words = " ".join([view.label, *view.keywords])
     for fragment in ("07700", "900123", "amina", "example", "b11", "1aa"):
         assert fragment not in words.lower()
@@ -141,16 +141,18 @@ def test_labels_carry_no_identifiers(store_url: str) -> None:
 
 
 def test_erasing_a_participant_erases_their_vectors(store_url: str) -> None:
-    info = sessions.create("south-asian-communities", "Erase", url=store_url)
+    info = sessions.create("south-asian-communities", "Erase", url=store_url, actor=ADMIN)
     enrolment = participants.enrol(info.group_id, ConsentChoice("t", True), url=store_url)
     pid = enrolment.participant_id
     who = Actor(Role.PARTICIPANT, frozenset({info.group_id}), participant_id=pid)
-    sessions.set_phase(info.id, sessions.phases(info.id, store_url)[0].key, url=store_url)
+    sessions.set_phase(
+        info.id, sessions.phases(info.id, store_url)[0].key, url=store_url, actor=ADMIN
+    )
     mine = contributions.submit(info.id, pid, "Housing help please", actor=who, url=store_url)
     submit_all(store_url, info.id, ["Interpreters in Urdu"])
-    components.cluster(info.id, ADMIN, url=store_url)
+    components.cluster(info.id, url=store_url, actor=ADMIN)
     assert stored_vectors(store_url) == 2
-    erasure.erase_participant(pid, ADMIN, store_url)
+    erasure.erase_participant(pid, store_url, actor=ADMIN)
     with store.reading(store_url) as db:
         left = db.scalars(select(ContributionEmbedding.contribution_id)).all()
     assert mine.id not in left and len(left) == 1
@@ -159,14 +161,14 @@ def test_erasing_a_participant_erases_their_vectors(store_url: str) -> None:
 def test_imported_notes_get_the_language_they_are_written_in(
     store_url: str, tmp_path: Path
 ) -> None:
-    info = sessions.create("south-asian-communities", "Paper notes", url=store_url)
+    info = sessions.create("south-asian-communities", "Paper notes", url=store_url, actor=ADMIN)
     sheet = tmp_path / "notes.csv"
     sheet.write_text(
         "text\nWeekend sessions\nگروپ میں بات کرنا مشکل ہے\n"
         "hamein apni zaban mein baat karne wala chahiye\nবাংলায় সেশন\n🙏\n",
         encoding="utf-8",
     )
-    importers.import_contributions(sheet, info.code, url=store_url)
+    importers.import_contributions(sheet, info.code, url=store_url, actor=ADMIN)
     with store.reading(store_url) as db:
         found = db.scalars(select(Contribution.language).order_by(Contribution.id)).all()
     assert found == ["en", "ur", "hi-Latn", "bn", "und"]
@@ -181,16 +183,18 @@ def test_the_same_proposals_in_english_and_urdu_are_shared_across_groups(
         ("black-communities", [en for en, _ in ENGLISH_URDU]),
         ("south-asian-communities", [ur for _, ur in ENGLISH_URDU]),
     ):
-        info = sessions.create(group, f"{group} proposals", url=store_url)
+        info = sessions.create(group, f"{group} proposals", url=store_url, actor=ADMIN)
         ids = submit_all(store_url, info.id, texts, kind="proposal")  # proposals: on the ballot
-        sessions.set_phase(info.id, "vote", url=store_url)  # "First reactions": agree or not
-        sessions.set_voting(info.id, True, url=store_url)
+        sessions.set_phase(
+            info.id, "vote", url=store_url, actor=ADMIN
+        )  # "First reactions": agree or not
+        sessions.set_voting(info.id, True, url=store_url, actor=ADMIN)
         for _ in range(comparison.MIN_RESPONSES):
             enrolment = participants.enrol(info.group_id, ConsentChoice("t", True), url=store_url)
             pid = enrolment.participant_id
             voter = Actor(Role.PARTICIPANT, frozenset({info.group_id}), participant_id=pid)
             for cid in ids:
                 votes.agree(info.id, pid, cid, 1, actor=voter, url=store_url)
-    found = comparison.compare(review.load(url=store_url))
+    found = comparison.compare(review.load(url=store_url, actor=ADMIN))
     assert found and all(c.label == comparison.SHARED for c in found)
     assert all(c.component.groups == list(comparison.CODESIGN_GROUPS) for c in found)

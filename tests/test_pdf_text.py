@@ -7,6 +7,7 @@ import lxml.html
 import pytest
 
 from codesign import exports
+from codesign.access import ADMIN
 from codesign.demo import workshop as demo
 from codesign.methods.pdf import write_pdf
 from tests.pdf_text import missing, pdf_text
@@ -41,7 +42,7 @@ def test_every_script_copies_word_for_word(
 def test_the_review_report_copies_its_contributions(demo_sqlite: str, tmp_path: Path) -> None:
     """Every non-English text the South Asian session's report shows is in its PDF."""
     code = demo.demo_code("sa-2")
-    html = exports.export(code, "html", tmp_path / "r.html", url=demo_sqlite)
+    html = exports.export(code, "html", tmp_path / "r.html", url=demo_sqlite, actor=ADMIN)
     shown = [
         " ".join((element.text or "").split())
         for element in lxml.html.parse(str(html)).iter()
@@ -50,5 +51,5 @@ def test_the_review_report_copies_its_contributions(demo_sqlite: str, tmp_path: 
     shown_languages = {e.get("lang") for e in lxml.html.parse(str(html)).iter()}
     # which quotes a component shows follows the clustering; every script is checked above
     assert "ur" in shown_languages and len(shown_languages & {"bn", "pa", "gu", "hi"}) >= 1
-    pdf = exports.export(code, "pdf", tmp_path / "r.pdf", url=demo_sqlite)
+    pdf = exports.export(code, "pdf", tmp_path / "r.pdf", url=demo_sqlite, actor=ADMIN)
     assert missing(shown, pdf_text(pdf)) == []

@@ -13,6 +13,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from codesign import exports, store
+from codesign.access import ADMIN
 from codesign.analysis.comparison import GROUP_NAMES
 from codesign.demo import workshop as demo
 from codesign.exports.qdpx_file import unique_names
@@ -58,7 +59,7 @@ def _assert_people_linked(found: Imported) -> None:
 
 @pytest.mark.parametrize("code", [demo.demo_code("bc-2"), None], ids=["session", "all"])
 def test_demo_export_imports_completely(demo_sqlite: str, tmp_path: Path, code: str) -> None:
-    path = exports.export(code, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite)
+    path = exports.export(code, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite, actor=ADMIN)
     found = read_qdpx(path)
     _assert_complete(path, found)
     _assert_people_linked(found)
@@ -76,7 +77,9 @@ def test_a_pseudonym_in_two_groups_makes_two_cases(demo_sqlite: str, tmp_path: P
         return first.pseudonym
 
     name = store.write(share_a_name, demo_sqlite)
-    found = read_qdpx(exports.export(None, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite))
+    found = read_qdpx(
+        exports.export(None, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite, actor=ADMIN)
+    )
     assert found.rejected_cases == []
     twins = [n for n in found.cases.values() if n.startswith(f"{name} (")]
     assert len(twins) == 2
@@ -86,8 +89,8 @@ def test_a_pseudonym_in_two_groups_makes_two_cases(demo_sqlite: str, tmp_path: P
 def test_an_empty_session_is_a_valid_project(demo_sqlite: str, tmp_path: Path) -> None:
     if not SCHEMA.exists():
         pytest.skip(f"REFI-QDA schema not found at {SCHEMA} (../shared is absent)")
-    info = sessions.create("black-communities", "Nobody came yet", url=demo_sqlite)
-    path = exports.export(info.code, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite)
+    info = sessions.create("black-communities", "Nobody came yet", url=demo_sqlite, actor=ADMIN)
+    path = exports.export(info.code, "qdpx", tmp_path / "p.qdpx", url=demo_sqlite, actor=ADMIN)
     etree.XMLSchema(etree.parse(str(SCHEMA))).assertValid(_project(path))
     assert _written(path, "Case") == _written(path, "TextSource") == 0
 

@@ -20,8 +20,8 @@ def test_votes_on_a_merged_duplicate_count_for_the_kept_proposal(demo_url: str) 
     sessions.set_phase(info.id, "dots", actor=actor, url=demo_url)  # the room moves on to dots
     votes.place_dots(info.id, one, dup, 2, actor=as_one, url=demo_url)
     votes.place_dots(info.id, two, kept, 1, actor=as_two, url=demo_url)
-    moderation.merge(dup, kept, actor, demo_url)
-    found = {p.id: p for p in results.results(info.id, actor, demo_url).proposals}
+    moderation.merge(dup, kept, demo_url, actor=actor)
+    found = {p.id: p for p in results.results(info.id, demo_url, actor=actor).proposals}
     assert dup not in found
     tally = found[kept].overall
     assert (tally.agree, tally.disagree, found[kept].dots) == (1, 1, 3)  # one's direct vote wins
@@ -35,6 +35,6 @@ def test_unreviewed_and_hidden_proposals_are_left_out(demo_url: str) -> None:
     plain = contributions.submit(info.id, None, "Plain", kind="proposal", actor=actor,
                                  url=demo_url).id  # fmt: skip
     votes.agree(info.id, pid, plain, 1, actor=workshop.participant(pid, info), url=demo_url)
-    assert [p.id for p in results.results(info.id, actor, demo_url).proposals] == [plain]
-    moderation.hide(plain, actor, demo_url)
-    assert results.results(info.id, actor, demo_url).proposals == []
+    assert [p.id for p in results.results(info.id, demo_url, actor=actor).proposals] == [plain]
+    moderation.hide(plain, demo_url, actor=actor)
+    assert results.results(info.id, demo_url, actor=actor).proposals == []

@@ -8,14 +8,16 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.cli import main
 from codesign.people import participants
 from codesign.safety import retention
 from codesign.store.models import Contribution, Event, Participant
 from codesign.store.models import Session as WorkshopSession
-from codesign.workshop import contributions, sessions
+from codesign.workshop import sessions
 from tests import privacy_scenario
 from tests.privacy_scenario import Scenario
+from tests.workshop import say
 
 
 @pytest.mark.parametrize(
@@ -33,8 +35,8 @@ def test_months_after(day: date, months: int, expected: date) -> None:
 
 def test_default_delete_by_is_twelve_months_after_the_session(store_url: str) -> None:
     held = date(2026, 10, 6)
-    info = sessions.create("black-communities", "Held", held_on=held, url=store_url)
-    undated = sessions.create("black-communities", "Undated", url=store_url)
+    info = sessions.create("black-communities", "Held", held_on=held, url=store_url, actor=ADMIN)
+    undated = sessions.create("black-communities", "Undated", url=store_url, actor=ADMIN)
     with store.reading(store_url) as db:
         s = db.get_one(WorkshopSession, info.id)
         u = db.get_one(WorkshopSession, undated.id)
@@ -54,8 +56,8 @@ def _people(url: str) -> set[int]:
 
 def test_run_erases_expired_sessions_and_people_left_with_nothing(planted: Scenario) -> None:
     url = planted.url
-    other = sessions.create("advisory", "Still current", url=url)
-    kept = contributions.submit(other.id, planted.b.participant_id, "B elsewhere", url=url)
+    other = sessions.create("advisory", "Still current", url=url, actor=ADMIN)
+    kept = say(other.id, planted.b.participant_id, "B elsewhere", url=url)
     runner = CliRunner()
     assert runner.invoke(main, ["retention", "run", "--dry-run", "--db", url]).output.startswith(
         "Nothing is past"
@@ -82,11 +84,11 @@ def test_run_erases_expired_sessions_and_people_left_with_nothing(planted: Scena
 
 
 def test_people_who_never_gave_anything_go_after_the_retention_period(store_url: str) -> None:
-    info = sessions.create("black-communities", "Empty", url=store_url)
+    info = sessions.create("black-communities", "Empty", url=store_url, actor=ADMIN)
 
     idle = participants.enrol(info.group_id, privacy_scenario.CONSENT, url=store_url)
     soon = retention.months_after(date.today(), 11)
-    assert retention.run(soon, url=store_url).participants == 0
+    assert retention.run(soon, url=store_url, actor=ADMIN).participants == 0
     later = retention.months_after(date.today(), 13)
-    assert retention.run(later, url=store_url).participants == 1
+    assert retention.run(later, url=store_url, actor=ADMIN).participants == 1
     assert idle.participant_id not in _people(store_url)

@@ -28,8 +28,12 @@ DEMO = json.loads(demo.DEMO_FILE.read_text(encoding="utf-8"))
 PSEUDONYMS = [p["pseudonym"] for p in DEMO["participants"]]
 
 
-def _export(url: str, fmt: str, out: Path, code: str | None = None, **options: bool) -> Path:
-    return exports.export(code, fmt, out / f"export.{fmt}", url=url, **options)
+def _export(
+    url: str, fmt: str, out: Path, code: str | None = None, deidentified: bool = False
+) -> Path:
+    return exports.export(
+        code, fmt, out / f"export.{fmt}", actor=ADMIN, url=url, deidentified=deidentified
+    )
 
 
 def _text_of(path: Path) -> str:
@@ -147,10 +151,12 @@ def test_control_characters_never_break_an_export(
 
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8-sig", True), ("utf-8", False)])
 def test_csv_encoding(demo_sqlite: str, tmp_path: Path, encoding: str, bom: bool) -> None:
-    path = exports.export(None, "csv", tmp_path / "c.csv", url=demo_sqlite, encoding=encoding)
+    path = exports.export(
+        None, "csv", tmp_path / "c.csv", url=demo_sqlite, encoding=encoding, actor=ADMIN
+    )
     assert path.read_bytes().startswith(codecs.BOM_UTF8) is bom
     with zipfile.ZipFile(exports.export(None, "zip", tmp_path / "z.zip", url=demo_sqlite,
-                                        encoding=encoding)) as archive:  # fmt: skip
+                                        encoding=encoding, actor=ADMIN)) as archive:  # fmt: skip
         assert archive.read("votes.csv").startswith(codecs.BOM_UTF8) is bom
     with path.open(encoding="utf-8", newline="") as handle:  # as R's read.csv reads it
         assert next(csv.reader(handle))[0] == ("\ufeffid" if bom else "id")
@@ -162,7 +168,7 @@ def _plant(url: str, text: str) -> int:
     def add(db):
         pid = db.scalar(select(Participant.id).where(Participant.pseudonym == PSEUDONYMS[0]))
         draft = contributions.Draft(session_id=info.id, participant_id=pid, text=text, kind="idea")
-        return contributions.add(db, ADMIN, draft).id
+        return contributions.add(db, draft, actor=ADMIN).id
 
     return store.write(add, url)
 
@@ -206,8 +212,8 @@ def test_qdpx_validates_against_the_refi_qda_schema(demo_sqlite: str, tmp_path: 
     if not SCHEMA.exists():
         pytest.skip(f"REFI-QDA schema not found at {SCHEMA} (../shared is absent)")
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
-    for options in ({}, {"deidentified": True}):
-        path = _export(demo_sqlite, "qdpx", tmp_path / str(len(options)), **options)
+    for deidentified in (False, True):
+        path = _export(demo_sqlite, "qdpx", tmp_path / str(int(deidentified)), None, deidentified)
         with zipfile.ZipFile(path) as archive:
             project = etree.fromstring(archive.read("project.qde"))
             names = set(archive.namelist())

@@ -5,6 +5,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from sqlalchemy import func, select
 
 from codesign import store
 from codesign.access import ADMIN
+from codesign.advisory import feedback
 from codesign.errors import Conflict, Invalid
-from codesign.store import migrations
+from codesign.store import migrations, resend
 from codesign.store.models import Contribution
 from codesign.workshop import contributions, sessions
 from tests import writers
@@ -35,7 +37,7 @@ def test_second_upgrade_is_a_no_op(store_url: str) -> None:
 def test_backup_copies_an_sqlite_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/b.sqlite"
     migrations.upgrade(url)
-    sessions.create("Advisory Group", "Backed up", new_group=True, url=url)
+    sessions.create("Advisory Group", "Backed up", new_group=True, url=url, actor=ADMIN)
     store.dispose(url)
     backup = migrations._backup_sqlite(url)
     assert backup is not None and backup.exists()
@@ -44,7 +46,7 @@ def test_backup_copies_an_sqlite_file(tmp_path: Path) -> None:
 
 
 def test_same_submission_twice_stores_one_row(store_url: str) -> None:
-    s = sessions.create("black-communities", "Idempotency", url=store_url)
+    s = sessions.create("black-communities", "Idempotency", url=store_url, actor=ADMIN)
     first = contributions.submit(
         s.id, None, "Faith leaders", client_id="abc", actor=ADMIN, url=store_url
     )
@@ -56,17 +58,31 @@ def test_same_submission_twice_stores_one_row(store_url: str) -> None:
 
 
 def test_same_id_with_different_content_is_refused_not_overwritten(store_url: str) -> None:
-    s = sessions.create("black-communities", "Idempotency", url=store_url)
+    s = sessions.create("black-communities", "Idempotency", url=store_url, actor=ADMIN)
     contributions.submit(s.id, None, "Original words", client_id="xyz", actor=ADMIN, url=store_url)
     with pytest.raises(Conflict):
         contributions.submit(s.id, None, "Other words", client_id="xyz", actor=ADMIN, url=store_url)
-    (kept,) = contributions.for_session(s.id, url=store_url)
+    (kept,) = contributions.for_session(s.id, url=store_url, actor=ADMIN)
     assert kept.text == "Original words"
+
+
+def test_a_reused_id_gets_one_answer_from_every_form(store_url: str) -> None:
+    """Contributions and Advisory feedback follow one rule (`store.resend`), in one message."""
+    s = sessions.create("advisory", "Resends", url=store_url, actor=ADMIN)
+    contributions.submit(s.id, None, "Original words", client_id="c", actor=ADMIN, url=store_url)
+    note = feedback.FeedbackDraft("rights", "concern", "Original words", None, s.id, client_id="f")
+    first = feedback.submit(note, store_url, actor=ADMIN)
+    assert feedback.submit(note, store_url, actor=ADMIN).id == first.id
+    with pytest.raises(Conflict) as by_contribution:
+        contributions.submit(s.id, None, "Other words", client_id="c", actor=ADMIN, url=store_url)
+    with pytest.raises(Conflict) as by_feedback:
+        feedback.submit(replace(note, text="Other words"), store_url, actor=ADMIN)
+    assert str(by_contribution.value) == str(by_feedback.value) == resend.RESENT_DIFFERENT
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "x" * (contributions.MAX_CHARS + 1)])
 def test_bad_text_is_refused_and_nothing_is_stored(store_url: str, text: str) -> None:
-    s = sessions.create("south-asian-communities", "Bad input", url=store_url)
+    s = sessions.create("south-asian-communities", "Bad input", url=store_url, actor=ADMIN)
     with pytest.raises(Invalid):
         contributions.submit(s.id, None, text, actor=ADMIN, url=store_url)
     assert count_contributions(store_url, s.id) == 0
@@ -82,14 +98,14 @@ def test_bad_text_is_refused_and_nothing_is_stored(store_url: str, text: str) ->
     ],
 )
 def test_text_is_stored_exactly_as_written(store_url: str, text: str) -> None:
-    s = sessions.create("south-asian-communities", "Unicode", url=store_url)
+    s = sessions.create("south-asian-communities", "Unicode", url=store_url, actor=ADMIN)
     c = contributions.submit(s.id, None, text, language="en", actor=ADMIN, url=store_url)
-    (stored,) = contributions.for_session(s.id, url=store_url)
+    (stored,) = contributions.for_session(s.id, url=store_url, actor=ADMIN)
     assert stored.id == c.id and stored.text == text
 
 
 def test_twenty_concurrent_writer_processes_lose_nothing(store_url: str) -> None:
-    s = sessions.create("black-communities", "Concurrency", url=store_url)
+    s = sessions.create("black-communities", "Concurrency", url=store_url, actor=ADMIN)
     store.dispose(store_url)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(20) as pool:
@@ -101,7 +117,7 @@ def test_twenty_concurrent_writer_processes_lose_nothing(store_url: str) -> None
 def test_killed_writer_loses_no_acknowledged_row(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/crash.sqlite"
     migrations.upgrade(url)
-    s = sessions.create("advisory", "Crash", new_group=True, url=url)
+    s = sessions.create("advisory", "Crash", new_group=True, url=url, actor=ADMIN)
     store.dispose(url)
     command = [sys.executable, "-m", "tests.writers", url, str(s.id)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT) as child:
@@ -119,7 +135,7 @@ def test_upgrading_an_older_database_backs_it_up_first(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     url = f"sqlite:///{path}"
     migrations.upgrade(url)
-    sessions.create("advisory", "Before the upgrade", new_group=True, url=url)
+    sessions.create("advisory", "Before the upgrade", new_group=True, url=url, actor=ADMIN)
     newest = migrations.MIGRATIONS[-1][0]
     with store.engine(url).begin() as conn:
         conn.exec_driver_sql(f"DELETE FROM schema_migrations WHERE version = {newest}")

@@ -6,6 +6,7 @@ import docx
 import pytest
 
 from codesign import store
+from codesign.access import ADMIN
 from codesign.advisory import drafts, toolkit
 from codesign.errors import Invalid
 from codesign.methods.textdiff import Op, changed, to_html, unified, word_ops
@@ -94,7 +95,7 @@ def test_import_updates_adds_and_skips_unchanged(store_url: str, tmp_path: Path)
     unchanged = toolkit.current_text("equity", store_url).text
     path = tmp_path / "draft.md"
     path.write_text(MARKDOWN + "\n" + unchanged + "\n", encoding="utf-8")
-    done = drafts.import_draft(path, url=store_url)
+    done = drafts.import_draft(path, url=store_url, actor=ADMIN)
     assert done.as_json() == {
         "updated": ["outcomes"],
         "unchanged": ["equity"],
@@ -102,7 +103,7 @@ def test_import_updates_adds_and_skips_unchanged(store_url: str, tmp_path: Path)
     }
     assert toolkit.current_text("outcomes", store_url).number == 2
     assert toolkit.current_text("equity", store_url).number == 1
-    again = drafts.import_draft(path, url=store_url)
+    again = drafts.import_draft(path, url=store_url, actor=ADMIN)
     assert again.updated == [] and again.added == []  # same file twice changes nothing
 
 
@@ -110,12 +111,12 @@ def test_duplicate_headings_are_refused_whole(store_url: str, tmp_path: Path) ->
     path = tmp_path / "draft.md"
     path.write_text("## Equity\n\nA.\n\n## equity\n\nB.", encoding="utf-8")
     with pytest.raises(Invalid, match="more than once"):
-        drafts.import_draft(path, url=store_url)
+        drafts.import_draft(path, url=store_url, actor=ADMIN)
     assert toolkit.current_text("equity", store_url).number == 1
 
 
 def test_a_docx_draft_becomes_versions(store_url: str, tmp_path: Path) -> None:
-    done = drafts.import_draft(_docx(tmp_path / "d.docx", 1, 2), url=store_url)
+    done = drafts.import_draft(_docx(tmp_path / "d.docx", 1, 2), url=store_url, actor=ADMIN)
     assert (done.updated, done.added) == (["knowledge"], ["a-new-section"])
     with store.reading(store_url) as db:
         assert [v.number for v in toolkit.versions(db, "knowledge")] == [1, 2]

@@ -31,6 +31,7 @@ from codesign.workshop import contributions, sessions, votes
 from tests import workshop
 from tests.forms_helpers import contribute_view, join, new_app
 from tests.test_forms_i18n import _extracted
+from tests.workshop import say
 
 AGREED = participants.ConsentChoice("test", contribute=True)
 
@@ -62,13 +63,12 @@ def test_a_vote_phase_without_a_method_is_refused(tmp_path: Path) -> None:
 
 
 def _prioritising(url: str) -> tuple[int, int, list[int]]:
-    s = sessions.create("south-asian-communities", "Day", template="prioritising", url=url)
-    sessions.set_phase(s.id, "discuss", url=url)
+    s = sessions.create(
+        "south-asian-communities", "Day", template="prioritising", url=url, actor=ADMIN
+    )
+    sessions.set_phase(s.id, "discuss", url=url, actor=ADMIN)
     me = participants.enrol(s.group_id, AGREED, url=url).participant_id
-    ids = [
-        contributions.submit(s.id, me, f"Proposal {n}", kind="proposal", url=url).id
-        for n in range(2)
-    ]
+    ids = [say(s.id, me, f"Proposal {n}", kind="proposal", url=url).id for n in range(2)]
     return s.id, me, ids
 
 
@@ -76,29 +76,32 @@ def test_only_the_phase_s_kind_of_vote_is_taken(store_url: str) -> None:
     sid, me, (a, _) = _prioritising(store_url)
     actor = participant_actor(me, sessions.state(sid, store_url).group_id)
     with pytest.raises(Invalid, match="not a vote"):
-        sessions.set_voting(sid, True, url=store_url)  # "discuss" collects; it is no vote
-    sessions.set_phase(sid, "agree", url=store_url)
-    sessions.set_voting(sid, True, url=store_url)
+        sessions.set_voting(
+            sid, True, url=store_url, actor=ADMIN
+        )  # "discuss" collects; it is no vote
+    sessions.set_phase(sid, "agree", url=store_url, actor=ADMIN)
+    sessions.set_voting(sid, True, url=store_url, actor=ADMIN)
     votes.agree(sid, me, a, 1, actor=actor, url=store_url)
     with pytest.raises(Closed):
         votes.place_dots(sid, me, a, 1, actor=actor, url=store_url)
-    sessions.set_phase(sid, "dots", url=store_url)  # voting stays open, now with dots
+    sessions.set_phase(sid, "dots", url=store_url, actor=ADMIN)  # voting stays open, now with dots
     votes.place_dots(sid, me, a, 1, actor=actor, url=store_url)
     with pytest.raises(Closed):
         votes.agree(sid, me, a, -1, actor=actor, url=store_url)
-    sessions.set_phase(sid, "discuss", url=store_url)  # leaving the vote closes it
+    sessions.set_phase(sid, "discuss", url=store_url, actor=ADMIN)  # leaving the vote closes it
     assert not sessions.state(sid, store_url).voting_open
 
 
 def test_the_phone_asks_what_the_phase_says(demo_sqlite: str) -> None:
     info = workshop.live(demo_sqlite, "bc-live")  # programme components: "First reactions"
-    sessions.set_phase(info.id, "vote", url=demo_sqlite)
-    sessions.set_voting(info.id, True, url=demo_sqlite)
+    sessions.set_phase(info.id, "vote", url=demo_sqlite, actor=ADMIN)
+    sessions.set_voting(info.id, True, url=demo_sqlite, actor=ADMIN)
     app = new_app(demo_sqlite)
     join(app, "bc-live")
     view = app.view("vote")
     assert app.step == "vote" and view.agree_mode  # type: ignore[attr-defined]
-    assert "agree" in sessions.current_phase(sessions.state(info.id, demo_sqlite)).prompt
+    phase = sessions.current_phase(sessions.state(info.id, demo_sqlite))
+    assert phase is not None and "agree" in phase.prompt
 
 
 # --- 2. the facilitator decides the ballot ------------------------------------------------
@@ -106,15 +109,15 @@ def test_the_phone_asks_what_the_phase_says(demo_sqlite: str) -> None:
 
 def test_ideas_reach_the_ballot_when_the_facilitator_puts_them_there(store_url: str) -> None:
     sid, me, proposals = _prioritising(store_url)
-    idea = contributions.submit(sid, me, "An idea left on the default", url=store_url)
+    idea = say(sid, me, "An idea left on the default", url=store_url)
     assert not idea.on_ballot
-    assert [c.id for c in votes.ballot(sid, store_url)] == proposals
+    assert [c.id for c in votes.ballot(sid, store_url, actor=ADMIN)] == proposals
     db = Store.open(store_url)
     assert votes.set_ballot(db, [idea.id, proposals[0]], True, actor=ADMIN) == 1
     assert votes.set_ballot(db, [idea.id], True, actor=ADMIN) == 0  # already there
-    assert idea.id in {c.id for c in votes.ballot(sid, store_url)}
-    sessions.set_phase(sid, "agree", url=store_url)
-    sessions.set_voting(sid, True, url=store_url)
+    assert idea.id in {c.id for c in votes.ballot(sid, store_url, actor=ADMIN)}
+    sessions.set_phase(sid, "agree", url=store_url, actor=ADMIN)
+    sessions.set_voting(sid, True, url=store_url, actor=ADMIN)
     with pytest.raises(Closed, match="Close voting before changing the ballot"):
         votes.set_ballot(db, [idea.id], False, actor=ADMIN)
 
@@ -133,7 +136,7 @@ def test_the_participant_sees_what_is_on_the_ballot_and_why(demo_sqlite: str) ->
 def test_the_ballot_panel_puts_ideas_on_and_says_how_many(demo_sqlite: str) -> None:
     ctx = open_session(url=demo_sqlite)
     pid = workshop.join(demo_sqlite, ctx.info)
-    idea = contributions.submit(ctx.session_id, pid, "Mentors from the community",
+    idea = say(ctx.session_id, pid, "Mentors from the community",
                                 url=demo_sqlite)  # fmt: skip
     panel = FacilitatorApp(ctx).ballot
     assert idea.id in {value for _, value in panel.off.options}
@@ -182,7 +185,7 @@ def test_resuming_refuses_another_group_and_forgets_an_erased_person(demo_sqlite
     elsewhere = workshop.live(demo_sqlite, "sa-live")
     with pytest.raises(NotFound):
         participants.resume(db, saved["token"], elsewhere.group_id)
-    erasure.erase_participant(first.ctx.participant_id, ADMIN, demo_sqlite)
+    erasure.erase_participant(first.ctx.participant_id, demo_sqlite, actor=ADMIN)
     second = new_app(demo_sqlite)
     second.resume_input.value = json.dumps(saved)
     assert second.step == "join" and "Please join again" in second.status.text
@@ -215,7 +218,7 @@ def test_edit_shows_the_item_s_own_kind_and_puts_the_words_back(demo_sqlite: str
     view.send.click()
     view.kind.value = "proposal"  # the next note would be a proposal
     view.start_editing(contributions.own(app.ctx.session_id, app.ctx.participant_id,
-                                         demo_sqlite)[0])  # fmt: skip
+                                         demo_sqlite, actor=ADMIN)[0])  # fmt: skip
     assert (view.box.value, view.kind.value, view.kind.disabled) == ("An idea", "idea", True)
     assert view.status.text == EDITING
     view.stop_editing()
@@ -233,7 +236,7 @@ def test_the_grouping_phase_shows_the_groups_it_asks_about(demo_sqlite: str) -> 
     assert "The facilitator has not grouped the notes yet" in str(view.groups.value)
     pid = workshop.join(demo_sqlite, ctx.info)
     for words in ("Evening groups", "Weekend groups", "Faith leaders", "Imams and pastors"):
-        contributions.submit(ctx.session_id, pid, words, url=demo_sqlite)
+        say(ctx.session_id, pid, words, url=demo_sqlite)
     facilitator.components.k.value = 2
     facilitator.components.run.click()
     app.poll_once()  # the phone follows the new grouping without a reload
@@ -263,11 +266,13 @@ def test_controls_say_when_nothing_changed_and_a_closed_session_stays_closed(
     panel.close.yes.click()
     assert "Session closed" in panel.status.value and panel.open_voting.disabled
     with pytest.raises(Closed, match="cannot be reopened"):
-        sessions.set_voting(panel.ctx.session_id, True, url=demo_sqlite)
+        sessions.set_voting(panel.ctx.session_id, True, url=demo_sqlite, actor=ADMIN)
 
 
 def test_moving_between_vote_phases_says_voting_stays_open_and_how(demo_sqlite: str) -> None:
-    made = sessions.create("black-communities", "Day", template="workshop-day", url=demo_sqlite)
+    made = sessions.create(
+        "black-communities", "Day", template="workshop-day", url=demo_sqlite, actor=ADMIN
+    )
     panel = FacilitatorApp(open_session(made.code, demo_sqlite)).session
     panel.phase.value = "react"
     panel.open_phase.click()
@@ -281,10 +286,10 @@ def test_moving_between_vote_phases_says_voting_stays_open_and_how(demo_sqlite: 
 
 def test_a_control_that_changes_nothing_writes_no_event(store_url: str) -> None:
     sid, _, _ = _prioritising(store_url)
-    assert sessions.set_phase(sid, "agree", url=store_url) is True
-    assert sessions.set_phase(sid, "agree", url=store_url) is False
-    assert sessions.set_voting(sid, True, url=store_url) is True
-    assert sessions.set_voting(sid, True, url=store_url) is False
+    assert sessions.set_phase(sid, "agree", url=store_url, actor=ADMIN) is True
+    assert sessions.set_phase(sid, "agree", url=store_url, actor=ADMIN) is False
+    assert sessions.set_voting(sid, True, url=store_url, actor=ADMIN) is True
+    assert sessions.set_voting(sid, True, url=store_url, actor=ADMIN) is False
     with store.reading(store_url) as db:
         kinds = db.execute(text("SELECT action FROM events WHERE session_id = :s"), {"s": sid})
         assert [k for (k,) in kinds].count("voting") == 1
@@ -295,14 +300,14 @@ def test_a_control_that_changes_nothing_writes_no_event(store_url: str) -> None:
 
 def test_a_mistyped_group_is_refused_with_the_name_it_probably_meant(store_url: str) -> None:
     with pytest.raises(groups.UnknownGroup) as refused:
-        sessions.create("black-comunities", "Typo", url=store_url)
+        sessions.create("black-comunities", "Typo", url=store_url, actor=ADMIN)
     assert refused.value.suggestion == "black-communities"
     result = CliRunner().invoke(
         main, ["session", "new", "--group", "Black comunities", "--title", "T", "--db", store_url]
     )
     assert result.exit_code == 1
     assert "Did you mean 'black-communities'?" in result.output and "--new-group" in result.output
-    made = sessions.create("Family group", "New", new_group=True, url=store_url)
+    made = sessions.create("Family group", "New", new_group=True, url=store_url, actor=ADMIN)
     assert made.group == "family-group"
 
 
@@ -327,7 +332,7 @@ def test_the_picker_offers_a_session_created_while_it_is_open(demo_sqlite: str) 
     home = FacilitatorHome(demo_sqlite)
     home.stop()
     chosen = home.picker.value
-    made = sessions.create("black-communities", "Made during the day", url=demo_sqlite)
+    made = sessions.create("black-communities", "Made during the day", url=demo_sqlite, actor=ADMIN)
     assert made.code not in {value for _, value in home.picker.options}
     home.relist()
     assert made.code in {value for _, value in home.picker.options}
@@ -373,16 +378,16 @@ def test_the_projector_shows_each_phase_and_only_what_the_room_may_see(demo_sqli
     ctx = open_session(url=demo_sqlite)
     room = ProjectorApp(demo_sqlite, ctx.info.code)
     pid = workshop.join(demo_sqlite, ctx.info)
-    contributions.submit(ctx.session_id, pid, "Call me on 07700 900123", url=demo_sqlite)
-    contributions.submit(ctx.session_id, pid, "Sessions at the weekend", url=demo_sqlite)
+    say(ctx.session_id, pid, "Call me on 07700 900123", url=demo_sqlite)
+    say(ctx.session_id, pid, "Sessions at the weekend", url=demo_sqlite)
     room.tick()
     assert "Sessions at the weekend" in room.page.value and "07700" not in room.page.value
     assert "Projector" not in room.page.value and "Voil" not in room.page.value
-    sessions.set_phase(ctx.session_id, "vote", url=demo_sqlite)
-    sessions.set_voting(ctx.session_id, True, url=demo_sqlite)
+    sessions.set_phase(ctx.session_id, "vote", url=demo_sqlite, actor=ADMIN)
+    sessions.set_voting(ctx.session_id, True, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Voting is open: Agree, disagree or pass" in room.page.value
-    sessions.close(ctx.session_id, url=demo_sqlite)
+    sessions.close(ctx.session_id, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Thank you for taking part" in room.page.value and room.clock.value == ""
 

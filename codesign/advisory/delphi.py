@@ -238,7 +238,7 @@ def rows(db: Session) -> list[RatingRow]:
     ]
 
 
-def read(url: str | None = None, actor: Actor = ADMIN) -> list[RatingRow]:
+def read(url: str | None = None, *, actor: Actor) -> list[RatingRow]:
     """Every rating, for those who may read the Advisory Group's data."""
     with store.reading(url) as db:
         actor.require(actor.can_read(toolkit.owner_group(db)), "see the Advisory Group's ratings")
@@ -249,4 +249,5 @@ def rerating_view(
     participant_id: int, round_: int, section: str, url: str | None = None
 ) -> Rerating:
     """For the member's own form: aggregates they may see, and only their own answer."""
-    return rerating(read(url), participant_id, round_, section)
+    # Read as admin: the view itself keeps to the aggregates and the member's own answer.
+    return rerating(read(url, actor=ADMIN), participant_id, round_, section)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.errors import Invalid
 from codesign.intake.importers import read_text
@@ -151,16 +151,16 @@ def _store(db: Session, actor: Actor, drafted: list[DraftSection]) -> DraftImpor
     for draft in drafted:
         section = known.get(_norm(draft.title))
         if section is None:
-            report.added.append(toolkit.add_section(db, actor, draft.title, draft.text).key)
+            report.added.append(toolkit.add_section(db, draft.title, draft.text, actor=actor).key)
         elif toolkit.current(db, section.key).text.strip() == draft.text.strip():
             report.unchanged.append(section.key)
         else:
-            toolkit.add_version(db, actor, section, draft.text)
+            toolkit.add_version(db, section, draft.text, actor=actor)
             report.updated.append(section.key)
     return report
 
 
-def import_draft(path: Path, actor: Actor = ADMIN, url: str | None = None) -> DraftImport:
+def import_draft(path: Path, url: str | None = None, *, actor: Actor) -> DraftImport:
     """Store a redraft: new versions of changed sections, new sections for new headings."""
     drafted = read_draft(path)
     repeated = [t for t, n in Counter(_norm(d.title) for d in drafted).items() if n > 1]

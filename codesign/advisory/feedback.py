@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import Actor, Role
+from codesign.access import Actor
 from codesign.advisory import toolkit
-from codesign.errors import Closed, Conflict, Invalid, NotFound
-from codesign.store import events
+from codesign.errors import Closed, Invalid, NotFound
+from codesign.store import events, resend
 from codesign.store.models import (
     FeedbackItem,
     FeedbackStatusChange,
@@ -96,24 +96,15 @@ def content_hash(draft: FeedbackDraft) -> str:
     return events.digest(draft.section_key, draft.type, clean(draft.text), draft.rating)
 
 
-def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
+def add(db: Session, draft: FeedbackDraft, *, actor: Actor) -> FeedbackItem:
     """Store one checked feedback item (idempotent per session and client id)."""
     check(draft)
     group_id = _group_of(db, draft)
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
     text = clean(draft.text)
     content = content_hash(draft)
-    if draft.client_id:
-        found = db.scalar(
-            select(FeedbackItem).where(
-                FeedbackItem.session_id == draft.session_id,
-                FeedbackItem.client_id == draft.client_id,
-            )
-        )
-        if found is not None:
-            if found.content_hash != content:
-                raise Conflict("This form was already sent with different words. Please reload.")
-            return found
+    if found := resend.first_send(db, FeedbackItem, draft.session_id, draft.client_id, content):
+        return found
     version = _version(db, draft)
     item = FeedbackItem(
         session_id=draft.session_id,
@@ -123,7 +114,7 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
         text=text,
         rating=draft.rating,
         priority=draft.priority,
-        entered_by_facilitator=actor.role is not Role.PARTICIPANT,
+        entered_by_facilitator=actor.enters_on_behalf(),
         ref=draft.ref,
         client_id=draft.client_id,
         content_hash=content,
@@ -134,16 +125,16 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
     db.flush()
     db.add(FeedbackStatusChange(item_id=item.id, to_status="new", actor=actor.token))
     events.record(
-        db, actor, "create", "feedback", item.id, group_id=group_id,
-        session_id=draft.session_id, content=text,
+        db, "create", "feedback", item.id, group_id=group_id,
+        session_id=draft.session_id, content=text, actor=actor,
     )  # fmt: skip
     return item
 
 
-def submit(draft: FeedbackDraft, actor: Actor, url: str | None = None) -> FeedbackItem:
+def submit(draft: FeedbackDraft, url: str | None = None, *, actor: Actor) -> FeedbackItem:
     """The participant form's entry point: one short transaction."""
     check(draft)
-    return store.write(lambda db: add(db, actor, draft), url)
+    return resend.write_once(lambda db: add(db, draft, actor=actor), draft.client_id, url)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import feedback
 from codesign.errors import Invalid, NotFound
 from codesign.intake.importers import CsvRow, ImportReport, cells, parse_csv, parse_when, read_text
@@ -132,7 +132,7 @@ def _store_rows(
     lines: dict[int, int] = {}  # item id → the line of this file that stored it
     for row in rows:
         who = row.participant and participants.find_or_import(
-            db, actor, advisory.id, row.participant, provenance
+            db, advisory.id, row.participant, provenance, actor=actor
         )
         if who and who.organisation_type is None:
             who.organisation_type = row.organisation_type
@@ -151,7 +151,7 @@ def _store_rows(
             )
             report.skipped.append((row.line, same))
             continue
-        item = feedback.add(db, actor, draft)
+        item = feedback.add(db, draft, actor=actor)
         lines[item.id] = row.line
         report.attached.append((row.line, _where(db, item, draft)))
     report.added, report.unchanged = len(lines), len(report.skipped)
@@ -159,7 +159,7 @@ def _store_rows(
 
 
 def import_feedback(
-    path: Path, session_code: str | None = None, actor: Actor = ADMIN, url: str | None = None
+    path: Path, session_code: str | None = None, url: str | None = None, *, actor: Actor
 ) -> FeedbackImport:
     """Import a CSV of feedback items (see the module docstring), optionally into a session."""
     session_id = sessions.by_code(session_code, url).id if session_code else None

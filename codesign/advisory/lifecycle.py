@@ -17,15 +17,15 @@ and its rationale stay in the history, so the record shows what was decided, whe
 changed and why.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.advisory.toolkit import OPEN_STATUSES
 from codesign.errors import Conflict, Invalid, NotFound
@@ -128,11 +128,12 @@ def _decidable(db: Session, actor: Actor, item_id: int) -> tuple[FeedbackItem, i
 
 def move(
     db: Session,
-    actor: Actor,
     item_id: int,
     to: str,
     rationale: str = "",
     addressed_by_version_id: int | None = None,
+    *,
+    actor: Actor,
 ) -> FeedbackStatusChange:
     """Move one item, checking every rule, inside the caller's transaction."""
     item, group_id = _decidable(db, actor, item_id)
@@ -143,11 +144,12 @@ def move(
 
 def correct(
     db: Session,
-    actor: Actor,
     item_id: int,
     to: str,
     rationale: str,
     addressed_by_version_id: int | None = None,
+    *,
+    actor: Actor,
 ) -> FeedbackStatusChange:
     """Correct a decided item: a new, reasoned move recorded as a `correct` event."""
     item, group_id = _decidable(db, actor, item_id)
@@ -178,7 +180,9 @@ def _record(
     item.status = to
     item.addressed_by_version_id = addressed_by_version_id
     db.flush()
-    events.record(db, actor, action, "feedback", item.id, group_id=group_id, content=rationale)
+    events.record(
+        db, action, "feedback", item.id, group_id=group_id, content=rationale, actor=actor
+    )
     return change
 
 
@@ -201,7 +205,13 @@ def version_id(db: Session, item_id: int, number: int | None) -> int | None:
     return found
 
 
-Step = Callable[[Session, Actor, int, str, str, int | None], FeedbackStatusChange]
+class Step(Protocol):
+    """`move` or `correct`: one decision inside the caller's transaction."""
+
+    def __call__(
+        self, db: Session, item_id: int, to: str, rationale: str,
+        addressed_by_version_id: int | None, *, actor: Actor,
+    ) -> FeedbackStatusChange: ...  # fmt: skip
 
 
 def _in_transaction(
@@ -210,7 +220,7 @@ def _in_transaction(
 ) -> Move:  # fmt: skip
     def apply(db: Session) -> Move:
         addressed = version_id(db, item_id, version)
-        change = step(db, actor, item_id, to, rationale, addressed)
+        change = step(db, item_id, to, rationale, addressed, actor=actor)
         return Move(
             item_id,
             change.from_status or "",
@@ -228,9 +238,10 @@ def move_item(
     item_id: int,
     to: str,
     rationale: str,
-    actor: Actor,
     version: int | None = None,
     url: str | None = None,
+    *,
+    actor: Actor,
 ) -> Move:
     """Move an item in its own transaction; `version` is a number within the item's section."""
     return _in_transaction(move, item_id, to, rationale, actor, version, url)
@@ -249,9 +260,7 @@ def correct_item(
     return _in_transaction(correct, item_id, to, rationale, actor, version, url)
 
 
-def history(
-    item_id: int, actor: Actor = ADMIN, url: str | None = None
-) -> list[FeedbackStatusChange]:
+def history(item_id: int, url: str | None = None, *, actor: Actor) -> list[FeedbackStatusChange]:
     """Every move of one item, oldest first, for those who may read the item's group."""
     query = select(FeedbackStatusChange).where(FeedbackStatusChange.item_id == item_id)
     with store.reading(url) as db:

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.advisory.feedback import ORGANISATION_TYPES
 from codesign.advisory.lifecycle import CLOSED
@@ -228,7 +228,7 @@ def _section(db: Session, section: ToolkitSection, quotable: set[int]) -> Report
     return ReportSection(section.key, section.title, decided, changes, len(found) - len(decided))
 
 
-def build(url: str | None = None, actor: Actor = ADMIN) -> Report:
+def build(url: str | None = None, *, actor: Actor) -> Report:
     """Gather every decided item, section by section, in toolkit order."""
     with store.reading(url) as db:
         actor.require(actor.can_read(toolkit.owner_group(db)), "produce the Advisory report")
@@ -313,11 +313,11 @@ def write_docx(report: Report, out: Path) -> Path:
     return out
 
 
-def write(out: Path, fmt: str = "html", url: str | None = None, actor: Actor = ADMIN) -> Path:
+def write(out: Path, fmt: str = "html", url: str | None = None, *, actor: Actor) -> Path:
     """Build the report and write it as HTML, PDF or .docx."""
     if fmt not in FORMATS:
         raise Invalid(f"Unknown report format {fmt!r}; use {', '.join(FORMATS)}.")
-    report = build(url, actor)
+    report = build(url, actor=actor)
     if fmt == "docx":
         return write_docx(report, out)
     if fmt == "pdf":

@@ -110,7 +110,7 @@ def open_round(
         )
         db.add(found)
         db.flush()
-        events.record(db, actor, "open", "rating_round", found.id, group_id=group)
+        events.record(db, "open", "rating_round", found.id, group_id=group, actor=actor)
         return _info(found)
 
     return store.write(apply, url)
@@ -125,7 +125,7 @@ def close_round(*, actor: Actor, url: str | None = None) -> RoundInfo:
         if found is None:
             raise Conflict("No rating round is open.")
         found.closed_at = utcnow()
-        events.record(db, actor, "close", "rating_round", found.id, group_id=group)
+        events.record(db, "close", "rating_round", found.id, group_id=group, actor=actor)
         return _info(found)
 
     return store.write(apply, url)
@@ -208,8 +208,8 @@ def rate(
             setattr(rating, criterion, scores.get(criterion))
         db.flush()
         events.record(
-            db, actor, "rate", "rating", rating.id, group_id=group, session_id=session_id,
-            content=repr(sorted(scores.items())),
+            db, "rate", "rating", rating.id, group_id=group, session_id=session_id,
+            content=repr(sorted(scores.items())), actor=actor,
         )  # fmt: skip
         return found.number
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from codesign import store, templates
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import Conflict, Invalid, NotFound
 from codesign.people import groups
 from codesign.store import events
@@ -21,11 +21,11 @@ from codesign.store.models import FeedbackItem, SectionVersion, ToolkitSection
 OPEN_STATUSES = ("new", "under_review")
 
 
-def seed(db: Session, actor: Actor = ADMIN) -> None:
+def seed(db: Session, *, actor: Actor) -> None:
     """Create the toolkit sections from `templates/toolkit/sections.toml` if missing."""
     for raw in templates.toolkit_sections():
         if db.scalar(select(ToolkitSection).where(ToolkitSection.key == raw["key"])) is None:
-            add_section(db, actor, raw["title"], raw["text"].strip(), key=raw["key"])
+            add_section(db, raw["title"], raw["text"].strip(), key=raw["key"], actor=actor)
 
 
 def owner_group(db: Session) -> int | None:
@@ -39,7 +39,7 @@ def _require_editor(db: Session, actor: Actor) -> None:
 
 
 def add_section(
-    db: Session, actor: Actor, title: str, text: str, key: str | None = None
+    db: Session, title: str, text: str, key: str | None = None, *, actor: Actor
 ) -> ToolkitSection:
     """Add a section at the end of the toolkit, with its first version."""
     _require_editor(db, actor)
@@ -52,23 +52,23 @@ def add_section(
     section = ToolkitSection(key=key, title=title.strip(), position=(last or 0) + 1)
     db.add(section)
     db.flush()
-    events.record(db, actor, "create", "toolkit_section", section.id, content=title)
-    add_version(db, actor, section, text)
+    events.record(db, "create", "toolkit_section", section.id, content=title, actor=actor)
+    add_version(db, section, text, actor=actor)
     return section
 
 
-def rename(db: Session, actor: Actor, key: str, title: str) -> ToolkitSection:
+def rename(db: Session, key: str, title: str, *, actor: Actor) -> ToolkitSection:
     """Change a section's title; its key, and every link to it, stay as they were."""
     if not title.strip():
         raise Invalid("A section's title cannot be empty.")
     _require_editor(db, actor)
     section = section_by_key(db, key)
     section.title = title.strip()
-    events.record(db, actor, "update", "toolkit_section", section.id, content=title)
+    events.record(db, "update", "toolkit_section", section.id, content=title, actor=actor)
     return section
 
 
-def add_version(db: Session, actor: Actor, section: ToolkitSection, text: str) -> SectionVersion:
+def add_version(db: Session, section: ToolkitSection, text: str, *, actor: Actor) -> SectionVersion:
     """Append a new version of a section's text (inside the caller's transaction)."""
     _require_editor(db, actor)
     if not text.strip():
@@ -79,7 +79,7 @@ def add_version(db: Session, actor: Actor, section: ToolkitSection, text: str) -
     version = SectionVersion(section_id=section.id, number=(latest or 0) + 1, text=text)
     db.add(version)
     db.flush()
-    events.record(db, actor, "create", "section_version", version.id, content=text)
+    events.record(db, "create", "section_version", version.id, content=text, actor=actor)
     return version
 
 
@@ -110,7 +110,7 @@ def versions(db: Session, key: str) -> list[SectionVersion]:
     return list(db.scalars(query.order_by(SectionVersion.number)))
 
 
-def mark_final(db: Session, actor: Actor, key: str, number: int) -> SectionVersion:
+def mark_final(db: Session, key: str, number: int, *, actor: Actor) -> SectionVersion:
     """Mark a version final; refused while feedback against it is still new or under review."""
     _require_editor(db, actor)
     found = version(db, key, number)
@@ -126,13 +126,13 @@ def mark_final(db: Session, actor: Actor, key: str, number: int) -> SectionVersi
             "decide them before marking it final."
         )
     found.final = True
-    events.record(db, actor, "finalise", "section_version", found.id)
+    events.record(db, "finalise", "section_version", found.id, actor=actor)
     return found
 
 
 def finalise(key: str, number: int, *, actor: Actor, url: str | None = None) -> SectionVersion:
     """`mark_final` in its own transaction, for the command line and the tracker."""
-    return store.write(lambda db: mark_final(db, actor, key, number), url)
+    return store.write(lambda db: mark_final(db, key, number, actor=actor), url)
 
 
 def sections(url: str | None = None) -> list[ToolkitSection]:

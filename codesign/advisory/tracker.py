@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.advisory import delphi, toolkit
 from codesign.advisory.feedback import ORGANISATION_TYPES
 from codesign.advisory.lifecycle import CLOSED
@@ -38,7 +38,7 @@ def _utc(values: pd.Series) -> pd.Series:
     return stamps.dt.tz_convert(UTC)
 
 
-def items(url: str | None = None, actor: Actor = ADMIN) -> pd.DataFrame:
+def items(url: str | None = None, *, actor: Actor) -> pd.DataFrame:
     """One row per feedback item: section, type, status, who, when given and when decided."""
     decided = (
         select(FeedbackStatusChange.item_id, func.min(FeedbackStatusChange.created_at).label("at"))
@@ -121,7 +121,7 @@ def decisions_by_section(frame: pd.DataFrame) -> pd.DataFrame:
     return _in_toolkit_order(table, frame)
 
 
-def members(url: str | None = None, actor: Actor = ADMIN) -> dict[int, str]:
+def members(url: str | None = None, *, actor: Actor) -> dict[int, str]:
     """The Advisory Group's pseudonyms by participant id."""
     with store.reading(url) as db:
         group = toolkit.owner_group(db)

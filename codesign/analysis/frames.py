@@ -7,7 +7,7 @@ analyse, never by a participant's form.
 import pandas as pd
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.store.models import Base
 
 TABLES = (
@@ -40,7 +40,7 @@ def _table(name: str, url: str | None = None) -> pd.DataFrame:
     return frame.drop(columns=HIDDEN_COLUMNS.get(name, []))
 
 
-def all_tables(url: str | None = None, actor: Actor = ADMIN) -> dict[str, pd.DataFrame]:
+def all_tables(url: str | None = None, *, actor: Actor) -> dict[str, pd.DataFrame]:
     """Every table at once: the database owner's view, so admin only (no per-group filter)."""
     actor.require(actor.can_read_everything(), "open the whole database")
     return {name: _table(name, url) for name in TABLES}

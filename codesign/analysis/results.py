@@ -248,7 +248,7 @@ def _names(db: Session, group_id: int) -> dict[str, str]:
     return {str(pid): ref or pseudonym for pid, ref, pseudonym in rows}
 
 
-def results(session_id: int, actor: Actor, url: str | None = None) -> Results:
+def results(session_id: int, url: str | None = None, *, actor: Actor) -> Results:
     """Everything the results view, `codesign results` and `codesign opinion-groups` show."""
     with store.reading(url) as db:
         s = _session_group(db, session_id, actor)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.analysis.readmodel import build
 from codesign.analysis.rows import Scope
 from codesign.analysis.tables import Row, Tables
@@ -20,7 +20,7 @@ from codesign.methods import agreement
 def load(
     session_code: str | None = None,
     *,
-    actor: Actor = ADMIN,
+    actor: Actor,
     url: str | None = None,
     deidentified: bool = False,
 ) -> Tables:

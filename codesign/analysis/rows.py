@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from codesign import store
 from codesign.access import Actor
@@ -107,24 +108,29 @@ def _vote_counts(db: Any, contribution_ids: set[int]) -> Counter[tuple[int, str]
 def contribution_rows(scope: Scope) -> list[dict[str, Any]]:
     """One dict per contribution in scope, ordered by id, columns as CONTRIBUTION_COLUMNS."""
     with store.reading(scope.url) as db:
-        query = (
-            select(Contribution, WorkshopSession, Group, Participant)
-            .join(WorkshopSession, Contribution.session_id == WorkshopSession.id)
-            .join(Group, WorkshopSession.group_id == Group.id)
-            .outerjoin(Participant, Contribution.participant_id == Participant.id)
-            .order_by(Contribution.id)
-        )
-        if scope.session_id is not None:
-            query = query.where(Contribution.session_id == scope.session_id)
-        found = [r for r in db.execute(query).all() if scope.actor.can_export(r[2].id)]
-        labels = dict(
-            db.execute(
-                select(ComponentMember.contribution_id, Component.label).join(
-                    Component, ComponentMember.component_id == Component.id
-                )
-            ).all()
-        )
-        votes = _vote_counts(db, {c.id for c, *_ in found})
+        return read_contribution_rows(db, scope)
+
+
+def read_contribution_rows(db: Session, scope: Scope) -> list[dict[str, Any]]:
+    """The same rows, read inside the caller's read transaction (`readmodel.build`)."""
+    query = (
+        select(Contribution, WorkshopSession, Group, Participant)
+        .join(WorkshopSession, Contribution.session_id == WorkshopSession.id)
+        .join(Group, WorkshopSession.group_id == Group.id)
+        .outerjoin(Participant, Contribution.participant_id == Participant.id)
+        .order_by(Contribution.id)
+    )
+    if scope.session_id is not None:
+        query = query.where(Contribution.session_id == scope.session_id)
+    found = [r for r in db.execute(query).all() if scope.actor.can_export(r[2].id)]
+    labels = dict(
+        db.execute(
+            select(ComponentMember.contribution_id, Component.label).join(
+                Component, ComponentMember.component_id == Component.id
+            )
+        ).all()
+    )
+    votes = _vote_counts(db, {c.id for c, *_ in found})
     rows = [
         {
             "id": c.id,

@@ -1,6 +1,6 @@
 """Every table an export or the review holds, built around the contribution rows.
 
-The contributions table *is* `rows.contribution_rows(scope)`, so whatever that module
+The contributions table *is* `rows.read_contribution_rows(db, scope)`, so whatever that module
 does for de-identification and withdrawal (salted ids, redacted text, erased rows gone)
 every other table inherits: their ids are mapped through the same rows, a participant
 who only voted gets a salted hash from the same per-export salt, and free text derived
@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from codesign import store
-from codesign.analysis.rows import CONTRIBUTION_COLUMNS, Scope, contribution_rows, salted
+from codesign.analysis.rows import CONTRIBUTION_COLUMNS, Scope, read_contribution_rows, salted
 from codesign.safety import redact
 from codesign.store.models import Consent, Contribution, Group, Participant, Vote
 from codesign.store.models import Session as WorkshopSession
@@ -80,8 +79,12 @@ class Identities:
 
 def _contributions(db: Session, scope: Scope, ids: Identities) -> list[Row]:
     """The contract rows, and the real → exported mapping read off them pairwise."""
-    shown = contribution_rows(scope)
-    raw = contribution_rows(replace(scope, deidentified=False)) if scope.deidentified else shown
+    shown = read_contribution_rows(db, scope)
+    raw = (
+        read_contribution_rows(db, replace(scope, deidentified=False))
+        if scope.deidentified
+        else shown
+    )
     if len(raw) != len(shown):
         raise RuntimeError("de-identified contribution rows do not pair with the originals")
     owners = dict(db.execute(select(Contribution.id, Contribution.participant_id)).all())
@@ -210,28 +213,26 @@ def _component_rows(
     return components, members
 
 
-def records(scope: Scope) -> tuple[Tables, Identities]:
-    """The tables read from the database for `scope`, and how their ids appear.
-
-    Themes and quotes are added on top by `readmodel.build`, which is what callers use.
+def records(db: Session, scope: Scope) -> tuple[Tables, Identities]:
+    """The tables read for `scope` inside the caller's read transaction, and how their ids
+    appear. Themes and quotes are added on top by `readmodel.build`, which is what callers use.
     """
-    with store.reading(scope.url) as db:
-        slugs = dict(db.execute(select(Group.id, Group.slug)).all())
-        ids = Identities(scope.deidentified, scope.salt, slugs)
-        contributions = _contributions(db, scope, ids)
-        found = _sessions(db, scope)
-        votes = _votes(db, set(ids.contributions))
-        active = {v.participant_id for v, _ in votes} | set(ids.owners.values())
-        people = _people(db, scope, found, active)
-        by_id = {p.id: p for p in people}
-        votes = [(v, code) for v, code in votes if v.participant_id in by_id]
-        components, members = _component_rows(db, found, slugs, ids)
-        tables: Tables = {
-            "contributions": contributions,
-            "sessions": _session_rows(found, slugs),
-            "participants": _participant_rows(people, slugs, ids, may_quote(db, set(by_id))),
-            "votes": _vote_rows(votes, by_id, slugs, ids),
-            "components": components,
-            "component_members": members,
-        }
+    slugs = dict(db.execute(select(Group.id, Group.slug)).all())
+    ids = Identities(scope.deidentified, scope.salt, slugs)
+    contributions = _contributions(db, scope, ids)
+    found = _sessions(db, scope)
+    votes = _votes(db, set(ids.contributions))
+    active = {v.participant_id for v, _ in votes} | set(ids.owners.values())
+    people = _people(db, scope, found, active)
+    by_id = {p.id: p for p in people}
+    votes = [(v, code) for v, code in votes if v.participant_id in by_id]
+    components, members = _component_rows(db, found, slugs, ids)
+    tables: Tables = {
+        "contributions": contributions,
+        "sessions": _session_rows(found, slugs),
+        "participants": _participant_rows(people, slugs, ids, may_quote(db, set(by_id))),
+        "votes": _vote_rows(votes, by_id, slugs, ids),
+        "components": components,
+        "component_members": members,
+    }
     return tables, ids

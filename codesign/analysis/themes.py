@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor, Role
+from codesign.access import Actor
 from codesign.analysis.comparison import compare, programme_components
 from codesign.analysis.rows import Scope
 from codesign.analysis.tables import Identities, Row, Tables, may_quote
@@ -85,21 +85,25 @@ def default_table(tables: Tables) -> ThemeTable:
     return [Superordinate(title, grouped[title]) for title in order if title in grouped]
 
 
-def saved(scope: str, actor: Actor = ADMIN, url: str | None = None) -> ThemeTable | None:
+def saved(scope: str, url: str | None = None, *, actor: Actor) -> ThemeTable | None:
     """The team's table for a scope, or None when they have not saved one."""
     with store.reading(url) as db:
-        _check_scope(db, scope, actor, editing=False)
-        rows = db.scalars(select(Theme).where(Theme.scope == scope).order_by(Theme.position))
-        themes = list(rows)
-        if not themes:
-            return None
-        quotes: dict[int, list[int]] = {}
-        for theme_id, cid in db.execute(
-            select(ThemeQuote.theme_id, ThemeQuote.contribution_id)
-            .where(ThemeQuote.theme_id.in_([t.id for t in themes]))
-            .order_by(ThemeQuote.position)
-        ):
-            quotes.setdefault(theme_id, []).append(cid)
+        return _saved(db, scope, actor)
+
+
+def _saved(db: Session, scope: str, actor: Actor) -> ThemeTable | None:
+    _check_scope(db, scope, actor, editing=False)
+    rows = db.scalars(select(Theme).where(Theme.scope == scope).order_by(Theme.position))
+    themes = list(rows)
+    if not themes:
+        return None
+    quotes: dict[int, list[int]] = {}
+    for theme_id, cid in db.execute(
+        select(ThemeQuote.theme_id, ThemeQuote.contribution_id)
+        .where(ThemeQuote.theme_id.in_([t.id for t in themes]))
+        .order_by(ThemeQuote.position)
+    ):
+        quotes.setdefault(theme_id, []).append(cid)
     table: ThemeTable = []
     for t in themes:
         if not table or table[-1].title != t.superordinate:
@@ -127,10 +131,10 @@ def _check_scope(db: Session, scope: str, actor: Actor, editing: bool = True) ->
     """Exporters read a scope's table; only admins and analysts edit the programme's."""
     verb = "edit" if editing else "read"
     if scope == PROGRAMME:
-        roles = (
-            (Role.ADMIN, Role.ANALYST) if editing else (Role.ADMIN, Role.ANALYST, Role.FACILITATOR)
+        allowed = (
+            actor.can_edit_programme_themes() if editing else actor.can_read_programme_themes()
         )
-        actor.require(actor.role in roles, f"{verb} the programme's themes")
+        actor.require(allowed, f"{verb} the programme's themes")
         return
     group_id = db.scalar(select(WorkshopSession.group_id).where(WorkshopSession.code == scope))
     if group_id is None:
@@ -138,7 +142,7 @@ def _check_scope(db: Session, scope: str, actor: Actor, editing: bool = True) ->
     actor.require(actor.can_export(group_id), f"{verb} this session's themes")
 
 
-def save(scope: str, table: ThemeTable, actor: Actor = ADMIN, url: str | None = None) -> None:
+def save(scope: str, table: ThemeTable, url: str | None = None, *, actor: Actor) -> None:
     """Replace the scope's theme table; every quote must come from someone who consented."""
 
     def apply(db: Session) -> None:
@@ -162,14 +166,19 @@ def save(scope: str, table: ThemeTable, actor: Actor = ADMIN, url: str | None = 
                     ThemeQuote(theme_id=theme.id, contribution_id=cid, position=n)
                     for n, cid in enumerate(sub.quotes)
                 )
-        events.record(db, actor, "update", "themes", None)
+        events.record(db, "update", "themes", None, actor=actor)
 
     store.write(apply, url)
 
 
-def current(scope: str, tables: Tables, actor: Actor = ADMIN, url: str | None = None) -> ThemeTable:
+def current(scope: str, tables: Tables, url: str | None = None, *, actor: Actor) -> ThemeTable:
     """The saved table for the scope, else the default built from its components."""
-    return saved(scope, actor, url) or default_table(tables)
+    with store.reading(url) as db:
+        return _current(db, scope, tables, actor)
+
+
+def _current(db: Session, scope: str, tables: Tables, actor: Actor) -> ThemeTable:
+    return _saved(db, scope, actor) or default_table(tables)
 
 
 def scope_key(scope: Scope, tables: Tables) -> str:
@@ -178,12 +187,12 @@ def scope_key(scope: Scope, tables: Tables) -> str:
     return str(tables["sessions"][0]["session_code"])
 
 
-def tables_for(scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
-    """The "themes" and "quotes" tables of an export, quotes re-checked against consent."""
-    table = current(scope_key(scope, tables), tables, scope.actor, scope.url)
+def tables_for(db: Session, scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
+    """The "themes" and "quotes" tables of an export, read inside the caller's transaction;
+    quotes are re-checked against consent."""
+    table = _current(db, scope_key(scope, tables), tables, scope.actor)
     chosen = [cid for sup in table for sub in sup.subthemes for cid in sub.quotes]
-    with store.reading(scope.url) as db:
-        allowed = quotable(db, chosen) & set(ids.texts)
+    allowed = quotable(db, chosen) & set(ids.texts)
     themes: list[Row] = []
     quotes: list[Row] = []
     for sup in table:

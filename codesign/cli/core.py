@@ -6,6 +6,7 @@ import click
 from sqlalchemy.orm import Session
 
 from codesign import exports, store
+from codesign.access import ADMIN
 from codesign.advisory import toolkit
 from codesign.cli.common import db_option, emit_json, file_format, friendly
 from codesign.demo import advisory as advisory_demo
@@ -19,7 +20,7 @@ from codesign.workshop import sessions
 def seed(db: Session) -> None:
     """The standing groups and the toolkit sections every database starts with."""
     groups.seed(db)
-    toolkit.seed(db)
+    toolkit.seed(db, actor=ADMIN)
 
 
 @click.command()
@@ -65,7 +66,9 @@ def session_new(
     migrations.upgrade(db)
     store.write(seed, db)  # the standing groups, so a fresh database knows them
     try:
-        info = sessions.create(group, title, template=template, new_group=new_group, url=db)
+        info = sessions.create(
+            group, title, template=template, new_group=new_group, actor=ADMIN, url=db
+        )
     except groups.UnknownGroup as exc:
         raise click.ClickException(f"{exc.message} To start a new group, add --new-group.") from exc
     if as_json:
@@ -80,7 +83,7 @@ def session_new(
 @friendly
 def session_list(as_json: bool, db: str | None) -> None:
     """List sessions, newest first."""
-    found = sessions.listing(url=db)
+    found = sessions.listing(url=db, actor=ADMIN)
     if as_json:
         emit_json([info.as_json() for info in found])
         return
@@ -102,7 +105,7 @@ def import_group() -> None:
 @friendly
 def import_contributions(file: Path, code: str, as_json: bool, db: str | None) -> None:
     """Import a CSV (columns: text; optional ref, participant, kind, created_at)."""
-    report = importers.import_contributions(file, code, url=db)
+    report = importers.import_contributions(file, code, actor=ADMIN, url=db)
     if as_json:
         emit_json(report.as_json())
     else:
@@ -147,5 +150,7 @@ def export(
     if not code and not whole:
         raise click.UsageError("Give --session CODE, or --all for the whole programme.")
     chosen = file_format(out, fmt, tuple(exports.FORMATS))
-    path = exports.export(code, chosen, out, url=db, deidentified=deidentified, encoding=encoding)
+    path = exports.export(
+        code, chosen, out, actor=ADMIN, url=db, deidentified=deidentified, encoding=encoding
+    )
     click.echo(f"Wrote {path}")

@@ -46,7 +46,7 @@ def cluster(
         length=1, label="Reading new contributions", file=sys.stderr, hidden=not terminal
     ) as bar:
         found = components.cluster(
-            info.id, ADMIN, k=k, seeded=seeded, method=chosen, progress=_follow(bar), url=db
+            info.id, k=k, seeded=seeded, method=chosen, progress=_follow(bar), url=db, actor=ADMIN
         )
     if as_json:
         emit_json({"method": chosen, "components": [c.as_json() for c in found]})
@@ -76,7 +76,7 @@ def _follow(bar: Any) -> Callable[[int, int], None]:
 @friendly
 def import_polis(directory: Path, code: str, as_json: bool, db: str | None) -> None:
     """Import a Pol.is export folder (comments.csv, votes.csv) into a session."""
-    report = polis_import.import_polis(directory, code, url=db)
+    report = polis_import.import_polis(directory, code, actor=ADMIN, url=db)
     if as_json:
         emit_json(report.as_json())
         return
@@ -139,7 +139,7 @@ def opinion_groups(code: str, as_json: bool, db: str | None) -> None:
     """Opinion groups from vote patterns, by Pol.is's method: who, why that many, what each
     group stands for."""
     info = sessions.by_code(code, db)
-    found = results.results(info.id, ADMIN, db)
+    found = results.results(info.id, db, actor=ADMIN)
     o = found.opinions
     if as_json:
         groups = [
@@ -162,7 +162,7 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
     """Dot totals, agree / disagree / pass, consensus and divisive proposals, by declared group
     (or by opinion group when nobody declared one), and each opinion group's statements."""
     info = sessions.by_code(code, db)
-    found = results.results(info.id, ADMIN, db)
+    found = results.results(info.id, db, actor=ADMIN)
     if as_json:
         emit_json(found.as_json())
         return

@@ -37,7 +37,7 @@ def import_feedback(file: Path, code: str | None, as_json: bool, db: str | None)
     item is attached to the version named, else the one current at its date. Bad rows
     are listed by line."""
     migrations.upgrade(db)
-    report = feedback_csv.import_feedback(file, code, url=db)
+    report = feedback_csv.import_feedback(file, code, actor=ADMIN, url=db)
     if as_json:
         emit_json(report.as_json())
     else:
@@ -63,7 +63,7 @@ def import_feedback(file: Path, code: str | None, as_json: bool, db: str | None)
 @friendly
 def move(item_id: int, to: str, rationale: str, version: int | None, db: str | None) -> None:
     """Move a feedback item along its lifecycle (new → under_review → a decision)."""
-    done = lifecycle.move_item(item_id, to, rationale, ADMIN, version, url=db)
+    done = lifecycle.move_item(item_id, to, rationale, version, url=db, actor=ADMIN)
     click.echo(f"Item {done.item_id}: {done.from_status} → {done.to_status}")
 
 
@@ -125,7 +125,7 @@ def correct(item_id: int, to: str, rationale: str, version: int | None, db: str 
 def report(out: Path, fmt: str | None, db: str | None) -> None:
     """Write the "you said, we did" report for the Advisory Group."""
     chosen = file_format(out, fmt, advisory_report.FORMATS)
-    click.echo(f"Wrote {advisory_report.write(out, chosen, url=db)}")
+    click.echo(f"Wrote {advisory_report.write(out, chosen, url=db, actor=ADMIN)}")
 
 
 @click.group("toolkit")
@@ -141,7 +141,7 @@ def toolkit_group() -> None:
 def import_draft(file: Path, as_json: bool, db: str | None) -> None:
     """Import a redraft from Markdown (## headings) or Word (.docx, heading styles)."""
     migrations.upgrade(db)
-    done = drafts.import_draft(file, url=db)
+    done = drafts.import_draft(file, actor=ADMIN, url=db)
     if as_json:
         emit_json(done.as_json())
         return
@@ -267,7 +267,7 @@ def _figure(value: float | None, percent: bool = False) -> str:
 def results(number: int | None, rule: str, db: str | None) -> None:
     """Each round × section × criterion: n, can't judge, median, IQR, share 4–5, consensus."""
     chosen = next(r for r in delphi.RULES if r.key == rule)
-    table = delphi.summaries(delphi.read(db, ADMIN))
+    table = delphi.summaries(delphi.read(db, actor=ADMIN))
     click.echo("round  section              criterion      n  can't  median  IQR  4–5  consensus")
     for (rnd, section, criterion), s in table.items():
         if number is not None and rnd != number:
@@ -285,7 +285,7 @@ def results(number: int | None, rule: str, db: str | None) -> None:
 @friendly
 def compare(as_json: bool, db: str | None) -> None:
     """How many section × criterion cells reach consensus, rule by rule, round by round."""
-    sets = delphi.compare_rules(delphi.summaries(delphi.read(db, ADMIN)))
+    sets = delphi.compare_rules(delphi.summaries(delphi.read(db, actor=ADMIN)))
     counts = {
         key: {rnd: len(cells) for rnd, cells in by_round.items()} for key, by_round in sets.items()
     }

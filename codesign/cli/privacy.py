@@ -59,7 +59,7 @@ def erase(
     if code:
         receipt = erasure.erase_by_withdrawal_code(code, db)
     else:
-        receipt = erasure.erase_participant(_erasable_id(ident or "", group, db), ADMIN, db)
+        receipt = erasure.erase_participant(_erasable_id(ident or "", group, db), db, actor=ADMIN)
     _report_erasure(receipt, as_json)
 
 
@@ -74,7 +74,7 @@ def subject_access(ident: str, group: str | None, out: Path, db: str | None) -> 
     if not ident:
         raise click.UsageError("Give --participant ID.")
     pid = subjects.identify(ident, group=group, url=db)
-    click.echo(f"Wrote {subjects.export(pid, out, ADMIN, db)}")
+    click.echo(f"Wrote {subjects.export(pid, out, db, actor=ADMIN)}")
 
 
 @click.group()
@@ -109,7 +109,7 @@ def retention_group() -> None:
 def retention_set(code: str, when: datetime, db: str | None) -> None:
     """Set when a session's data is deleted (YYYY-MM-DD)."""
     day = when.date()
-    retention.set_delete_by(code, day, ADMIN, db)
+    retention.set_delete_by(code, day, db, actor=ADMIN)
     click.echo(f"Session {code} will be deleted after {day.isoformat()}.")
 
 
@@ -120,7 +120,7 @@ def retention_set(code: str, when: datetime, db: str | None) -> None:
 @friendly
 def retention_run(dry_run: bool, as_json: bool, db: str | None) -> None:
     """Erase every session's data past its delete-by date."""
-    report = retention.run(dry_run=dry_run, url=db)
+    report = retention.run(dry_run=dry_run, actor=ADMIN, url=db)
     if as_json:
         emit_json(report.as_json())
         return

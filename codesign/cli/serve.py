@@ -4,6 +4,7 @@ import time
 
 import click
 
+from codesign.access import ADMIN
 from codesign.cli.common import db_option, friendly
 from codesign.serving import serve as serving
 from codesign.workshop import sessions
@@ -58,7 +59,7 @@ def serve(
     try:
         server.wait_until_ready()
         click.echo(ready_line(sizing, time.monotonic() - started))
-        for info in sessions.listing(url=db):
+        for info in sessions.listing(url=db, actor=ADMIN):
             if not info.closed:
                 click.echo(f"  {info.code}  {info.group} — {info.title}: "
                            f"{server.participant_url}?code={info.code}")  # fmt: skip

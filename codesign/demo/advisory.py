@@ -40,7 +40,7 @@ def _versions(db: Session, lead: Actor, data: dict[str, Any]) -> None:
     for raw in data["versions"]:
         before = toolkit.current(db, raw["section"])
         section = toolkit.section_by_key(db, raw["section"])
-        after = toolkit.add_version(db, lead, section, redraft(before.text, raw["replace"]))
+        after = toolkit.add_version(db, section, redraft(before.text, raw["replace"]), actor=lead)
         after.created_at = datetime.fromisoformat(raw["created_at"])
         db.execute(
             update(FeedbackItem)
@@ -62,13 +62,15 @@ def _item(db: Session, ref: str) -> FeedbackItem:
 def _moves(db: Session, lead: Actor, data: dict[str, Any]) -> None:
     for raw in data["moves"]:
         item = _item(db, raw["ref"])
-        change = lifecycle.move(db, lead, item.id, "under_review")
+        change = lifecycle.move(db, item.id, "under_review", actor=lead)
         change.created_at = datetime.fromisoformat(raw["reviewed"])
         if "to" in raw:
             version_id = (
                 lifecycle.version_id(db, item.id, raw["version"]) if "version" in raw else None
             )
-            change = lifecycle.move(db, lead, item.id, raw["to"], raw["rationale"], version_id)
+            change = lifecycle.move(
+                db, item.id, raw["to"], raw["rationale"], version_id, actor=lead
+            )
             change.created_at = datetime.fromisoformat(raw["decided"])
 
 

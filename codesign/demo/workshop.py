@@ -54,7 +54,9 @@ def _sessions(db: Session, data: dict[str, Any]) -> dict[str, WorkshopSession]:
         s.current_phase = raw.get("current_phase", s.current_phase)
         kind = next((p.kind for p in s.phases if p.key == s.current_phase), None)
         s.voting_open = kind == "vote"
-        events.record(db, ADMIN, "create", "session", s.id, group_id=group.id, session_id=s.id)
+        events.record(
+            db, "create", "session", s.id, group_id=group.id, session_id=s.id, actor=ADMIN
+        )
         made[raw["key"]] = s
     return made
 
@@ -70,7 +72,6 @@ def _participants(db: Session, data: dict[str, Any]) -> dict[str, Participant]:
         consent = raw["consent"]
         made[raw["pseudonym"]] = participants.add(
             db,
-            ADMIN,
             group.id,
             consent=participants.ConsentChoice(
                 "demo", consent["contribute"], consent["quote"], consent["contact"]
@@ -81,6 +82,7 @@ def _participants(db: Session, data: dict[str, Any]) -> dict[str, Participant]:
             language=raw["language"],
             source="imported",
             provenance="synthetic demo workshop",
+            actor=ADMIN,
         )
     return made
 
@@ -101,7 +103,7 @@ def _contributions(
             phase_key=raw["phase"],
             on_behalf=raw.get("entered_by_facilitator", False),
         )
-        ids[raw["ref"]] = contributions.add(db, ADMIN, draft).id
+        ids[raw["ref"]] = contributions.add(db, draft, actor=ADMIN).id
     return ids
 
 
@@ -119,7 +121,9 @@ def _votes(
         )
         db.add(vote)
         db.flush()
-        events.record(db, ADMIN, "vote", "vote", vote.id, group_id=s.group_id, session_id=s.id)
+        events.record(
+            db, "vote", "vote", vote.id, group_id=s.group_id, session_id=s.id, actor=ADMIN
+        )
 
 
 def _feedback(db: Session, data: dict[str, Any], sessions: Sessions, people: People) -> None:
@@ -135,7 +139,7 @@ def _feedback(db: Session, data: dict[str, Any], sessions: Sessions, people: Peo
             ref=raw.get("ref"),
             created_at=datetime.fromisoformat(raw["created_at"]) if raw.get("created_at") else None,
         )
-        feedback.add(db, ADMIN, draft)
+        feedback.add(db, draft, actor=ADMIN)
 
 
 def _ratings(db: Session, data: dict[str, Any], sessions: Sessions, people: People) -> None:
@@ -167,7 +171,7 @@ def load(url: str | None = None, path: Path = DEMO_FILE) -> bool:
         if _already_loaded(db, data):
             return False
         groups.seed(db)
-        toolkit.seed(db)
+        toolkit.seed(db, actor=ADMIN)
         sessions = _sessions(db, data)
         people = _participants(db, data)
         ids = _contributions(db, data, sessions, people)

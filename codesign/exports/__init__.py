@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.analysis.rows import Scope
 from codesign.errors import Invalid
 from codesign.exports import csv_file, html_report, pdf_report, qdpx_file, xlsx_file, zip_file
@@ -34,7 +34,7 @@ def export(
     fmt: str,
     out: Path,
     *,
-    actor: Actor = ADMIN,
+    actor: Actor,
     url: str | None = None,
     deidentified: bool = False,
     encoding: str = "utf-8-sig",
@@ -59,8 +59,8 @@ def export(
     FORMATS[fmt](scope, out)
     store.write(
         lambda db: events.record(
-            db, actor, "export", "session" if info else "programme", info.id if info else None,
-            group_id=group_id, session_id=info.id if info else None,
+            db, "export", "session" if info else "programme", info.id if info else None,
+            group_id=group_id, session_id=info.id if info else None, actor=actor,
         ),
         url,
     )  # fmt: skip

@@ -101,7 +101,7 @@ class FacilitatorHome:
         self.lister.start()
 
     def _fill(self, chosen: str) -> None:
-        found = sessions.listing(ADMIN, self.url)
+        found = sessions.listing(self.url, actor=ADMIN)
         self.picker.options = [(session_label(info), info.code) for info in found]
         self.picker.value = chosen
 
@@ -114,7 +114,9 @@ class FacilitatorHome:
     def relist(self) -> None:
         """Offer sessions created since the picker was filled (say, by `codesign session
         new` during the day), keeping the one chosen; called every few seconds."""
-        found = [(session_label(info), info.code) for info in sessions.listing(ADMIN, self.url)]
+        found = [
+            (session_label(info), info.code) for info in sessions.listing(self.url, actor=ADMIN)
+        ]
         if found != list(self.picker.options):
             chosen = self.picker.value
             self.picker.options = found

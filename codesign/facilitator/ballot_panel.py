@@ -61,7 +61,7 @@ class BallotPanel:
     def refresh(self) -> None:
         """Reload both lists: this session's contributions not on the ballot, and the ballot."""
         sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
-        mine = contributions.for_session(sid, actor, url=url)
+        mine = contributions.for_session(sid, url=url, actor=actor)
         ballot = votes.ballot(sid, url, actor=actor)
         waiting = [c for c in mine if c.on_ballot and c.needs_review]
         off = [c for c in mine if not c.on_ballot]

@@ -82,23 +82,28 @@ class ComponentsPanel:
 
     def _rename(self) -> str:
         before = self._named(self.component.value)
-        components.rename(self.component.value, self.label.value, self.ctx.actor, self.ctx.url)
+        components.rename(
+            self.component.value, self.label.value, self.ctx.url, actor=self.ctx.actor
+        )
         return f"Renamed {before} to “{self.label.value.strip()}”."
 
     def _merge(self) -> str:
         kept, other = self._named(self.component.value), self._named(self.other.value)
-        components.merge(self.component.value, self.other.value, self.ctx.actor, self.ctx.url)
+        components.merge(self.component.value, self.other.value, self.ctx.url, actor=self.ctx.actor)
         return f"Merged {other} into {kept}."
 
     def _move(self) -> str:
-        components.move(self.contribution.value, self.component.value, self.ctx.actor, self.ctx.url)
+        components.move(
+            self.contribution.value, self.component.value, self.ctx.url, actor=self.ctx.actor
+        )
         return f"Moved #{self.contribution.value} into {self._named(self.component.value)}."
 
     def _cluster(self) -> str:
         try:
             found = components.cluster(
-                self.ctx.session_id, self.ctx.actor, k=self.k.value or None,
+                self.ctx.session_id, k=self.k.value or None,
                 seeded=self.seeded.value, progress=self._progress, url=self.ctx.url,
+                actor=self.ctx.actor,
             )  # fmt: skip
         finally:
             self.progress.layout.visibility = "hidden"
@@ -113,8 +118,8 @@ class ComponentsPanel:
 
     def _split(self) -> str:
         components.split(
-            self.component.value, list(self.members.value), self.ctx.actor,
-            label=self.label.value or None, url=self.ctx.url,
+            self.component.value, list(self.members.value), label=self.label.value or None,
+            url=self.ctx.url, actor=self.ctx.actor,
         )  # fmt: skip
         return "Split off into a new component."
 
@@ -124,7 +129,7 @@ class ComponentsPanel:
         self.label.value = view.label if view else ""
 
     def refresh(self) -> None:
-        self.views = components.listing(self.ctx.session_id, self.ctx.actor, url=self.ctx.url)
+        self.views = components.listing(self.ctx.session_id, url=self.ctx.url, actor=self.ctx.actor)
         named = [(v.label, v.id) for v in self.views]
         keep = self.component.value
         self.component.options = choices(named)
@@ -132,7 +137,7 @@ class ComponentsPanel:
             self.component.value = keep
         self.other.options = choices(named)
         every = [(f"#{m.id} {m.text}", m.id) for v in self.views for m in v.members]
-        loose = components.unclustered(self.ctx.session_id, self.ctx.actor, self.ctx.url)
+        loose = components.unclustered(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor)
         self.contribution.options = choices(every + [(f"#{cid} (new)", cid) for cid in loose])
         self._fill_members()
         self.listing.value = components_html(self.views)

@@ -32,7 +32,7 @@ def session_code(code: str | None = None, url: str | None = None) -> str:
     chosen = code or os.environ.get(SESSION_VAR)
     if chosen:
         return chosen
-    found = sessions.listing(ADMIN, url)
+    found = sessions.listing(url, actor=ADMIN)
     demo_live = demo.demo_code(DEMO_SESSION)
     if any(info.code == demo_live for info in found):
         return demo_live

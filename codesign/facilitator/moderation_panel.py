@@ -3,6 +3,7 @@ contribution reviewed, and type in a contribution on a participant's behalf."""
 
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 import ipywidgets as widgets
 
@@ -32,6 +33,12 @@ REVIEW = (
     "#{id} has no flag waiting for review: nothing changed.",
     "Marked #{id} reviewed: the room can see it now (its flags stay on record).",
 )
+
+
+class _Act(Protocol):
+    """A one-click moderation (`moderation.hide`, `restore`, `mark_reviewed`)."""
+
+    def __call__(self, contribution_id: int, url: str | None = None, *, actor: Actor) -> None: ...
 
 
 class ModerationPanel:
@@ -87,7 +94,7 @@ class ModerationPanel:
     def _moderate(
         self,
         already: Callable[[Contribution], bool],
-        act: Callable[[int, Actor, str | None], None],
+        act: _Act,
         unchanged: str,
         changed: str,
     ) -> str:
@@ -95,12 +102,12 @@ class ModerationPanel:
         c = self._chosen()
         if already(c):
             return unchanged.format(id=c.id)
-        act(c.id, self.ctx.actor, self.ctx.url)
+        act(c.id, self.ctx.url, actor=self.ctx.actor)
         return changed.format(id=c.id)
 
     def _merge(self) -> str:
         c = self._chosen()
-        moderation.merge(c.id, self.into.value, self.ctx.actor, self.ctx.url)
+        moderation.merge(c.id, self.into.value, self.ctx.url, actor=self.ctx.actor)
         return (
             f"Merged #{c.id} into #{self.into.value}: its votes count towards #{self.into.value}."
         )
@@ -109,14 +116,14 @@ class ModerationPanel:
         c = self._chosen()
         if self.text.value.strip() == c.text:
             return f"The text of #{c.id} is unchanged: nothing saved."
-        moderation.correct(c.id, self.text.value, self.ctx.actor, self.ctx.url)
+        moderation.correct(c.id, self.text.value, self.ctx.url, actor=self.ctx.actor)
         return f"Saved the correction to #{c.id}; the earlier text stays in its history."
 
     def _enter(self) -> str:
         who = None if self.person.value in (None, NOBODY) else self.person.value
         moderation.enter_on_behalf(
-            self.ctx.session_id, who, self.spoken.value, self.ctx.actor, kind=self.kind.value,
-            url=self.ctx.url,
+            self.ctx.session_id, who, self.spoken.value, kind=self.kind.value,
+            url=self.ctx.url, actor=self.ctx.actor,
         )  # fmt: skip
         self.spoken.value = ""
         return "Added, marked as entered by the facilitator."
@@ -128,12 +135,15 @@ class ModerationPanel:
     def refresh(self) -> None:
         """Reload the contribution and participant lists, keeping the current choices."""
         self._rows = contributions.for_session(
-            self.ctx.session_id, self.ctx.actor, statuses=contributions.STATUSES, url=self.ctx.url
+            self.ctx.session_id,
+            statuses=contributions.STATUSES,
+            url=self.ctx.url,
+            actor=self.ctx.actor,
         )
         newest = list(reversed(self._rows))
         _update(self.chosen, choices([(_label(c), c.id) for c in newest]))
         _update(self.into, choices([(_label(c), c.id) for c in newest if c.status == "visible"]))
-        people = feed.counts(self.ctx.session_id, self.ctx.actor, self.ctx.url)
+        people = feed.counts(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor)
         names = sorted((c.pseudonym, c.participant_id) for c in people)
         _update(self.person, [("(no participant: the facilitator's own note)", NOBODY), *names])
 

@@ -95,7 +95,7 @@ def load_room(ctx: Context, items: list[FeedItem]) -> Room:
         components.for_room(store, ctx.session_id, actor=actor),
         votes.ballot(ctx.session_id, ctx.url, actor=actor) if voting else [],
         votes.turnout(store, ctx.session_id, actor=actor) if voting else 0,
-        votes.tallies(ctx.session_id, actor, ctx.url) if state.results_revealed else [],
+        votes.tallies(ctx.session_id, ctx.url, actor=actor) if state.results_revealed else [],
     )
 
 

@@ -119,7 +119,7 @@ class ResultsPanel:
         self.refresh()
 
     def refresh(self) -> str:
-        found = results.results(self.ctx.session_id, self.ctx.actor, self.ctx.url)
+        found = results.results(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor)
         self.image.value = png(chart(found))
         self.table.value = table_html(found)
         self.opinions.value = opinions_html(found)

@@ -188,7 +188,7 @@ class SessionPanel:
         sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
         key, was_voting = self.phase.value, self._now().voting_open
         name = self._name(key)
-        if not sessions.set_phase(sid, key, actor, url):
+        if not sessions.set_phase(sid, key, url, actor=actor):
             return f"“{name}” was already the open phase: nothing changed."
         now = self._now()
         phase = sessions.current_phase(now)
@@ -203,28 +203,28 @@ class SessionPanel:
 
     def _close_phase(self) -> str:
         name = self._name(self._now().current_phase)
-        if not sessions.close_phase(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+        if not sessions.close_phase(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor):
             return f"“{name}” was already closed: nothing changed."
         return f"“{name}” is closed: people can read what they wrote but not change it."
 
     def _open_voting(self) -> str:
         sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
-        if not sessions.set_voting(sid, True, actor, url):
+        if not sessions.set_voting(sid, True, url, actor=actor):
             return "Voting was already open: nothing changed."
         return voting_summary(self._now(), len(votes.ballot(sid, url, actor=actor)))
 
     def _close_voting(self) -> str:
-        if not sessions.set_voting(self.ctx.session_id, False, self.ctx.actor, self.ctx.url):
+        if not sessions.set_voting(self.ctx.session_id, False, self.ctx.url, actor=self.ctx.actor):
             return "Voting was not open: nothing changed."
         return "Voting is closed: phones no longer take votes."
 
     def _reveal(self) -> str:
-        if not sessions.reveal_results(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+        if not sessions.reveal_results(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor):
             return "Results were already revealed: nothing changed."
         return "Results are on the projector and the phones."
 
     def _close(self) -> str:
-        if not sessions.close(self.ctx.session_id, self.ctx.actor, self.ctx.url):
+        if not sessions.close(self.ctx.session_id, self.ctx.url, actor=self.ctx.actor):
             return "The session was already closed: nothing changed."
         return "Session closed: nobody can add anything or vote any more."
 

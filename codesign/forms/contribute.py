@@ -192,7 +192,7 @@ class ContributeView:
     def submit(self) -> None:
         tr = self.ctx.tr
         if self.editing is not None:
-            contributions.edit_own(self.editing, self.box.value, self.ctx.actor, self.ctx.url)
+            contributions.edit_own(self.editing, self.box.value, self.ctx.url, actor=self.ctx.actor)
             self.stop_editing()
         else:
             contributions.submit(
@@ -227,7 +227,7 @@ class ContributeView:
             self._render_mode()
 
     def withdraw(self, item: Contribution) -> None:
-        contributions.withdraw_own(item.id, self.ctx.actor, self.ctx.url)
+        contributions.withdraw_own(item.id, self.ctx.url, actor=self.ctx.actor)
         if self.editing == item.id:
             self.stop_editing()
         self.status.show(self.ctx.tr, WITHDRAWN)
@@ -237,7 +237,9 @@ class ContributeView:
         if self.ctx.enrolment is None or self.state is None:
             return
         tr = self.ctx.tr
-        mine = contributions.own(self.state.id, self.ctx.participant_id, self.ctx.url)
+        mine = contributions.own(
+            self.state.id, self.ctx.participant_id, self.ctx.url, actor=self.ctx.actor
+        )
         self.yours.value = heading(tr(YOURS), 3) + ("" if mine else paragraph(tr(NONE_YET)))
         # Rows are kept by what they show: a submit adds one row instead of rebuilding
         # every row (a dozen widgets each), which made each send slower than the last.

@@ -11,7 +11,6 @@ PARTICIPANT_FACING = (
     N_("Please write something before sending, or choose Pass."),
     N_("That is longer than 2,000 characters. Please shorten it and send again."),
     N_("This form was already sent with different words. Please reload and try again."),
-    N_("This form was already sent with different words. Please reload."),
     N_("The text contains a character that cannot be saved."),
     N_("The facilitator has closed this part of the session."),
     N_("This session has closed. Thank you for taking part."),

@@ -115,7 +115,7 @@ class FeedbackView:
             rating=self.rating.value,
             client_id=self.client_id,
         )
-        feedback.submit(draft, self.ctx.actor, self.ctx.url)
+        feedback.submit(draft, self.ctx.url, actor=self.ctx.actor)
         self.box.value = ""
         self.rating.value = None
         self.client_id = new_client_id()

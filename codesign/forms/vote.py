@@ -76,8 +76,10 @@ class VoteView:
 
     def enter(self, state: WorkshopSession) -> None:
         self.state = state
-        self.ballot = votes.ballot(state.id, self.ctx.url) if state.voting_open else []
-        self.mine = votes.own(state.id, self.ctx.participant_id, self.ctx.url)
+        self.ballot = (
+            votes.ballot(state.id, self.ctx.url, actor=self.ctx.actor) if state.voting_open else []
+        )
+        self.mine = votes.own(state.id, self.ctx.participant_id, self.ctx.url, actor=self.ctx.actor)
         self.index = self._first_unanswered()
         self.translate()
 
@@ -227,9 +229,9 @@ class VoteView:
         if self.state is None or not self.state.results_revealed:
             return ""
         tr = self.ctx.tr
-        texts = {c.id: c for c in votes.ballot(self.state.id, self.ctx.url)}
+        texts = {c.id: c for c in votes.ballot(self.state.id, self.ctx.url, actor=self.ctx.actor)}
         parts = [heading(tr(RESULTS), 3)]
-        for tally in votes.tallies(self.state.id, self.ctx.actor, self.ctx.url):
+        for tally in votes.tallies(self.state.id, self.ctx.url, actor=self.ctx.actor):
             item = texts.get(tally.contribution_id)
             if item is None:
                 continue

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import CodesignError, Invalid
 from codesign.methods import languages
 from codesign.people import participants
@@ -157,7 +157,7 @@ def _store_rows(
         if client_id in done:
             continue
         who = row.participant and participants.find_or_import(
-            db, actor, group_id, row.participant, provenance
+            db, group_id, row.participant, provenance, actor=actor
         )
         draft = contributions.Draft(
             session_id=session_id,
@@ -170,13 +170,13 @@ def _store_rows(
             created_at=row.created_at,
             on_behalf=True,
         )
-        contributions.add(db, actor, draft)
+        contributions.add(db, draft, actor=actor)
         added += 1
     return added, len(rows) - added
 
 
 def import_contributions(
-    path: Path, session_code: str, actor: Actor = ADMIN, url: str | None = None
+    path: Path, session_code: str, url: str | None = None, *, actor: Actor
 ) -> ImportReport:
     """Import a CSV of contributions into a session; see the module docstring for the rules."""
     info = sessions.by_code(session_code, url)

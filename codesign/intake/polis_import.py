@@ -30,7 +30,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import Invalid
 from codesign.intake import polis
 from codesign.methods import languages
@@ -148,8 +148,8 @@ class _Import:
         content = manifest(new_comments, new_votes)
         self.report.digest = events.digest(content)
         events.record(
-            self.db, self.actor, "import", "session", self.info.id,
-            group_id=self.info.group_id, session_id=self.info.id, content=content,
+            self.db, "import", "session", self.info.id,
+            group_id=self.info.group_id, session_id=self.info.id, content=content, actor=self.actor,
         )  # fmt: skip
         return self.report
 
@@ -169,7 +169,7 @@ class _Import:
         new = [c for c in comments if c.ref not in stored and str(c.author_ref) in people]
         self.report.comments_unchanged = sum(c.ref in stored for c in comments)
         added = contributions.add_many(
-            self.db, self.actor, [self._draft(c, people[str(c.author_ref)]) for c in new]
+            self.db, [self._draft(c, people[str(c.author_ref)]) for c in new], actor=self.actor
         )
         self.report.comments_added = len(added)
         self.report.held = sum(c.needs_review for c in added)
@@ -228,7 +228,7 @@ class _Import:
 
 
 def import_polis(
-    directory: Path, session_code: str, actor: Actor = ADMIN, url: str | None = None
+    directory: Path, session_code: str, url: str | None = None, *, actor: Actor
 ) -> PolisReport:
     """Import `comments.csv` and `votes.csv` from a Pol.is export folder into a session."""
     info = sessions.open_by_code(session_code, url)

@@ -70,8 +70,8 @@ def release(
         for c in chosen:
             c.needs_review = False
             events.record(
-                db, actor, "release", "contribution", c.id, group_id=group_id,
-                session_id=session_id,
+                db, "release", "contribution", c.id, group_id=group_id,
+                session_id=session_id, actor=actor,
             )  # fmt: skip
         return released
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor, Role
+from codesign.access import Actor, Role
 from codesign.errors import ConsentMissing, Invalid, NotFound
 from codesign.people.codes import (
     new_pseudonym,
@@ -73,9 +73,9 @@ def _check(role: str | None, language: str) -> None:
 
 def add(
     db: Session,
-    actor: Actor,
     group_id: int,
     *,
+    actor: Actor,
     consent: ConsentChoice,
     pseudonym: str | None = None,
     ref: str | None = None,
@@ -114,7 +114,7 @@ def add(
             provenance=provenance,
         )
     )
-    events.record(db, actor, "create", "participant", p.id, group_id=group_id)
+    events.record(db, "create", "participant", p.id, group_id=group_id, actor=actor)
     return p
 
 
@@ -134,13 +134,13 @@ def enrol(
         self_actor = Actor(Role.PARTICIPANT, frozenset({group_id}), name="new")
         return add(
             db,
-            self_actor,
             group_id,
             consent=consent,
             role=role,
             language=language,
             withdrawal_code=code,
             resume_token=token,
+            actor=self_actor,
         )
 
     for attempt in range(ENROL_ATTEMPTS):
@@ -171,7 +171,7 @@ def resume(store: Store, token: str, group_id: int) -> Enrolment:
 
 
 def find_or_import(
-    db: Session, actor: Actor, group_id: int, name: str, provenance: str
+    db: Session, group_id: int, name: str, provenance: str, *, actor: Actor
 ) -> Participant:
     """Match an imported row's participant by pseudonym or source id, creating them if new."""
     found = db.scalar(
@@ -184,12 +184,12 @@ def find_or_import(
         return found
     return add(
         db,
-        actor,
         group_id,
         consent=ConsentChoice(OUTSIDE, contribute=True),
         ref=name,
         source="imported",
         provenance=provenance,
+        actor=actor,
     )
 
 
@@ -266,7 +266,7 @@ def _erased_keys(db: Session, group_id: int) -> set[str]:
     return {digest for digest in rows if digest is not None}
 
 
-def get(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> Participant:
+def get(participant_id: int, url: str | None = None, *, actor: Actor) -> Participant:
     with store.reading(url) as db:
         p = db.get(Participant, participant_id)
         if p is None:
@@ -285,9 +285,7 @@ def by_withdrawal_code(code: str, url: str | None = None) -> Participant:
         return p
 
 
-def latest_consent(
-    participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
-) -> Consent | None:
+def latest_consent(participant_id: int, url: str | None = None, *, actor: Actor) -> Consent | None:
     with store.reading(url) as db:
         p = db.get(Participant, participant_id)
         if p is None:

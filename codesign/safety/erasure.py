@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from codesign import store
-from codesign.access import Actor, Role
+from codesign.access import Actor, participant
 from codesign.errors import NotFound
 from codesign.people import participants
 from codesign.people.codes import withdrawal_hash
@@ -200,7 +200,7 @@ def has_data(db: Session, participant_id: int) -> bool:
     )
 
 
-def erase_rows(db: Session, actor: Actor, p: Participant, removed: Counter[str]) -> None:
+def erase_rows(db: Session, p: Participant, removed: Counter[str], *, actor: Actor) -> None:
     """Remove everything about one participant inside the caller's transaction; log one event."""
     own = set(db.scalars(select(Contribution.id).where(Contribution.participant_id == p.id)))
     remove_contributions(db, own, removed)
@@ -212,7 +212,7 @@ def erase_rows(db: Session, actor: Actor, p: Participant, removed: Counter[str])
     key = participants.import_key(p.import_source, p.ref or "") if p.import_source else None
     removed["participants"] += delete_rows(db, delete(Participant).where(Participant.id == p.id))
     events.record(  # an imported person's key, hashed, keeps a re-import from restoring them
-        db, actor, "erase", "participant", participant_id, group_id=group_id, content=key
+        db, "erase", "participant", participant_id, group_id=group_id, content=key, actor=actor
     )
 
 
@@ -285,14 +285,16 @@ def _erase(participant_id: int, actor: Actor, url: str | None) -> ErasureReceipt
             raise NotFound("No such participant.")
         removed: Counter[str] = Counter()
         pseudonym, group = p.pseudonym, p.group.slug
-        erase_rows(db, actor, p, removed)
+        erase_rows(db, p, removed, actor=actor)
         return ErasureReceipt(participant_id, True, dict(removed), pseudonym=pseudonym, group=group)
 
     receipt = store.write(apply, url)
     return replace(receipt, compacted=compact(url), backups=backups(url))
 
 
-def erase_participant(participant_id: int, actor: Actor, url: str | None = None) -> ErasureReceipt:
+def erase_participant(
+    participant_id: int, url: str | None = None, *, actor: Actor
+) -> ErasureReceipt:
     """Erase one participant everywhere (admin only); a second call is a harmless no-op."""
     actor.require(actor.can_erase(), "erase participants")
     return _erase(participant_id, actor, url)
@@ -306,5 +308,4 @@ def erase_by_withdrawal_code(code: str, url: str | None = None) -> ErasureReceip
         )
     if p is None:
         raise NotFound(CODE_NOT_FOUND)
-    self_actor = Actor(Role.PARTICIPANT, frozenset({p.group_id}), participant_id=p.id)
-    return _erase(p.id, self_actor, url)
+    return _erase(p.id, participant(p.id, p.group_id), url)

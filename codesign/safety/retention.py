@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import NotFound
 from codesign.people.codes import normalise_join_code
 from codesign.safety import erasure
@@ -59,7 +59,7 @@ def delete_by(s: WorkshopSession) -> date:
     return months_after(s.held_on or s.created_at.date(), RETENTION_MONTHS)
 
 
-def set_delete_by(code: str, when: date, actor: Actor = ADMIN, url: str | None = None) -> None:
+def set_delete_by(code: str, when: date, url: str | None = None, *, actor: Actor) -> None:
     """Set a session's delete-by date (admin only; logged as an update of the session)."""
     actor.require(actor.can_erase(), "change how long data is kept")
 
@@ -70,7 +70,9 @@ def set_delete_by(code: str, when: date, actor: Actor = ADMIN, url: str | None =
         if s is None:
             raise NotFound("We could not find a session with that code. Check it and try again.")
         s.delete_by = when
-        events.record(db, actor, "update", "session", s.id, group_id=s.group_id, session_id=s.id)
+        events.record(
+            db, "update", "session", s.id, group_id=s.group_id, session_id=s.id, actor=actor
+        )
 
     store.write(apply, url)
 
@@ -153,7 +155,7 @@ def _erase_session(
         db, delete(Component).where(Component.session_id == s.id)
     )
     removed["themes"] += erasure.delete_rows(db, delete(Theme).where(Theme.scope == s.code))
-    events.record(db, actor, "erase", "session", s.id, group_id=s.group_id, session_id=s.id)
+    events.record(db, "erase", "session", s.id, group_id=s.group_id, session_id=s.id, actor=actor)
     return people
 
 
@@ -178,7 +180,7 @@ def _purge(db: Session, actor: Actor, due: list[Expired], today: date) -> Retent
     for pid in sorted(leftover):
         p = db.get(Participant, pid)
         if p is not None:
-            erasure.erase_rows(db, actor, p, report.removed)
+            erasure.erase_rows(db, p, report.removed, actor=actor)
             report.participants += 1
     return report
 
@@ -187,7 +189,7 @@ def run(
     today: date | None = None,
     *,
     dry_run: bool = False,
-    actor: Actor = ADMIN,
+    actor: Actor,
     url: str | None = None,
 ) -> RetentionReport:
     """Delete everything past its date (admin only); `dry_run` only lists the sessions."""

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import Conflict, NotFound
 from codesign.people import groups
 from codesign.store import events
@@ -142,7 +142,7 @@ def _gather(db: Session, p: Participant) -> dict[str, Any]:
     }
 
 
-def report(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> dict[str, Any]:
+def report(participant_id: int, url: str | None = None, *, actor: Actor) -> dict[str, Any]:
     """Everything held about one participant, as JSON-ready data."""
     with store.reading(url) as db:
         p = db.get(Participant, participant_id)
@@ -152,15 +152,15 @@ def report(participant_id: int, actor: Actor = ADMIN, url: str | None = None) ->
         return _gather(db, p)
 
 
-def export(participant_id: int, out: Path, actor: Actor = ADMIN, url: str | None = None) -> Path:
+def export(participant_id: int, out: Path, url: str | None = None, *, actor: Actor) -> Path:
     """Write the subject-access report to `out` as JSON and log one `export` event."""
-    held = report(participant_id, actor, url)
+    held = report(participant_id, url, actor=actor)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(held, ensure_ascii=False, indent=2), encoding="utf-8")
     group_id = held["participant"]["group_id"]
     store.write(
         lambda db: events.record(
-            db, actor, "export", "participant", participant_id, group_id=group_id
+            db, "export", "participant", participant_id, group_id=group_id, actor=actor
         ),
         url,
     )

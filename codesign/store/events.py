@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.store.models import ChainHead, Event, utcnow
 
 GENESIS = "0" * 64
@@ -38,11 +38,11 @@ def _event_hash(prev: str, at: datetime, fields: dict[str, object]) -> str:
 
 def record(
     db: Session,
-    actor: Actor,
     action: str,
     target_type: str,
     target_id: int | None,
     *,
+    actor: Actor,
     group_id: int | None = None,
     session_id: int | None = None,
     content: str | None = None,
@@ -72,7 +72,7 @@ def since(
     after_id: int,
     *,
     session_id: int | None = None,
-    actor: Actor = ADMIN,
+    actor: Actor,
     url: str | None = None,
     limit: int = 500,
 ) -> list[Event]:

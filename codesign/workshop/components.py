@@ -107,7 +107,7 @@ def _group_of(db: Session, session_id: int) -> int:
 
 
 def listing(
-    session_id: int, actor: Actor, *, shared: bool = False, url: str | None = None
+    session_id: int, *, actor: Actor, shared: bool = False, url: str | None = None
 ) -> list[ComponentView]:
     """A session's components in creation order; `shared=True` leaves out unreviewed flags."""
     with store.reading(url) as db:
@@ -192,7 +192,7 @@ def _representatives(db: Session, members: list[Member]) -> list[Member]:
     return [known[i][0] for i in clustering.typical(rows, [text for _, (_, text) in known])]
 
 
-def unclustered(session_id: int, actor: Actor, url: str | None = None) -> list[int]:
+def unclustered(session_id: int, url: str | None = None, *, actor: Actor) -> list[int]:
     """Visible contributions of a session that no component holds yet (new since clustering)."""
     with store.reading(url) as db:
         group_id = db.scalar(
@@ -359,8 +359,8 @@ def _apply(db: Session, actor: Actor, session_id: int, plan: _Plan) -> None:
         db.flush()
         _add_members(db, comp.id, [i for i in ids if i not in taken])
     events.record(
-        db, actor, "cluster", "session", session_id, group_id=group_id, session_id=session_id,
-        content=repr(plan),
+        db, "cluster", "session", session_id, group_id=group_id, session_id=session_id,
+        content=repr(plan), actor=actor,
     )  # fmt: skip
 
 
@@ -376,8 +376,8 @@ def _add_members(db: Session, component_id: int, ids: Iterable[int], pinned: boo
 
 def cluster(
     session_id: int,
-    actor: Actor,
     *,
+    actor: Actor,
     k: int | None = None,
     seeded: bool = False,
     method: str = "auto",
@@ -403,7 +403,7 @@ def cluster(
     chosen = clustering.method_for(method)
     plan = _plan(store_, free, seeds, k, chosen, progress) if free else _Plan([], [])
     store_.write(lambda db: _apply(db, actor, session_id, plan))
-    return listing(session_id, actor, url=url)
+    return listing(session_id, url=url, actor=actor)
 
 
 # --- the facilitator's edits ---------------------------------------------------------------
@@ -420,8 +420,8 @@ def _component(db: Session, component_id: int, actor: Actor) -> tuple[Component,
 
 def _log(db: Session, actor: Actor, action: str, comp: Component, group_id: int, note: str) -> None:
     events.record(
-        db, actor, action, "component", comp.id, group_id=group_id, session_id=comp.session_id,
-        content=note,
+        db, action, "component", comp.id, group_id=group_id, session_id=comp.session_id,
+        content=note, actor=actor,
     )  # fmt: skip
 
 
@@ -444,7 +444,7 @@ def _drop_if_empty(db: Session, component_id: int | None) -> None:
         db.delete(comp)
 
 
-def move(contribution_id: int, component_id: int, actor: Actor, url: str | None = None) -> None:
+def move(contribution_id: int, component_id: int, url: str | None = None, *, actor: Actor) -> None:
     """Move one contribution into a component (pinned, so re-clustering leaves it there)."""
 
     def apply(db: Session) -> None:
@@ -466,7 +466,7 @@ def move(contribution_id: int, component_id: int, actor: Actor, url: str | None 
     store.write(apply, url)
 
 
-def merge(keep_id: int, other_id: int, actor: Actor, url: str | None = None) -> None:
+def merge(keep_id: int, other_id: int, url: str | None = None, *, actor: Actor) -> None:
     """Merge `other` into `keep`: its members move (pinned) and it is removed."""
 
     def apply(db: Session) -> None:
@@ -492,8 +492,8 @@ def merge(keep_id: int, other_id: int, actor: Actor, url: str | None = None) -> 
 def split(
     component_id: int,
     contribution_ids: Sequence[int],
-    actor: Actor,
     *,
+    actor: Actor,
     label: str | None = None,
     url: str | None = None,
 ) -> int:
@@ -539,7 +539,7 @@ def _label(text: str) -> str:
     return label[:MAX_LABEL]
 
 
-def rename(component_id: int, label: str, actor: Actor, url: str | None = None) -> None:
+def rename(component_id: int, label: str, url: str | None = None, *, actor: Actor) -> None:
     """Give a component the group's own name for it; re-clustering keeps the name."""
     new_label = _label(label)
 

@@ -13,15 +13,14 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor, Role
-from codesign.errors import Closed, Conflict, ConsentMissing, Invalid, NotFound
+from codesign.access import Actor
+from codesign.errors import Closed, ConsentMissing, Invalid, NotFound
 from codesign.people.participants import LANGUAGES
 from codesign.safety import safeguarding
-from codesign.store import events
+from codesign.store import events, resend
 from codesign.store.models import Consent, Contribution, Participant, Revision
 from codesign.store.models import Session as WorkshopSession
 
@@ -33,7 +32,6 @@ MAX_CHARS = 2000
 
 EMPTY = "Please write something before sending, or choose Pass."
 TOO_LONG = "That is longer than 2,000 characters. Please shorten it and send again."
-RESENT_DIFFERENT = "This form was already sent with different words. Please reload and try again."
 
 
 def clean(text: str) -> str:
@@ -91,20 +89,9 @@ def _session_for_write(db: Session, session_id: int, actor: Actor) -> WorkshopSe
     actor.require(actor.can_contribute(s.group_id), "add to this session")
     if s.closed:
         raise Closed("This session has closed. Thank you for taking part.")
-    if actor.role is Role.PARTICIPANT and not s.phase_open:
+    if not (actor.enters_on_behalf() or s.phase_open):
         raise Closed("The facilitator has closed this part of the session.")
     return s
-
-
-def _existing(db: Session, session_id: int, client_id: str, content: str) -> Contribution | None:
-    found = db.scalar(
-        select(Contribution).where(
-            Contribution.session_id == session_id, Contribution.client_id == client_id
-        )
-    )
-    if found is not None and found.content_hash != content:
-        raise Conflict(RESENT_DIFFERENT)
-    return found
 
 
 @dataclass(frozen=True)
@@ -124,24 +111,24 @@ class Draft:
     flags: tuple[str, ...] = ()  # concerns the source already raised (Pol.is moderated it out)
 
 
-def add(db: Session, actor: Actor, draft: Draft) -> Contribution:
+def add(db: Session, draft: Draft, *, actor: Actor) -> Contribution:
     """Store a checked draft inside the caller's transaction and log it."""
     s = _session_for_write(db, draft.session_id, actor)
     _check_authors(db, s, {draft.participant_id})
     content = events.digest(draft.text, draft.kind, draft.language)
-    if draft.client_id and (found := _existing(db, s.id, draft.client_id, content)):
+    if found := resend.first_send(db, Contribution, s.id, draft.client_id, content):
         return found
     c = _row(s, actor, draft)
     db.add(c)
     db.flush()
     events.record(
-        db, actor, "create", "contribution", c.id, group_id=s.group_id, session_id=s.id,
-        content=draft.text,
+        db, "create", "contribution", c.id, group_id=s.group_id, session_id=s.id,
+        content=draft.text, actor=actor,
     )  # fmt: skip
     return c
 
 
-def add_many(db: Session, actor: Actor, drafts: list[Draft]) -> list[Contribution]:
+def add_many(db: Session, drafts: list[Draft], *, actor: Actor) -> list[Contribution]:
     """Store new drafts of one session in bulk inside the caller's transaction.
 
     Checked and screened as `add` does, but with no event each: the caller (an import)
@@ -187,7 +174,7 @@ def _row(s: WorkshopSession, actor: Actor, draft: Draft) -> Contribution:
         text=draft.text,
         language=draft.language,
         on_ballot=draft.kind in BALLOT_KINDS,
-        entered_by_facilitator=actor.role is not Role.PARTICIPANT
+        entered_by_facilitator=actor.enters_on_behalf()
         if draft.on_behalf is None
         else draft.on_behalf,
         needs_review=bool(flags),
@@ -219,33 +206,17 @@ def submit(
     kind: str = "idea",
     language: str = "en",
     client_id: str | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
     url: str | None = None,
 ) -> Contribution:
-    """Store one contribution (idempotent per `client_id`); the participant acts by default."""
+    """Store one contribution (idempotent per `client_id`), as the actor given."""
     body = check(text, kind, language)
-    who = actor or _participant_actor(participant_id, url)
     draft = Draft(session_id, participant_id, body, kind, language, client_id)
 
     def apply(db: Session) -> Contribution:
-        return add(db, who, draft)
+        return add(db, draft, actor=actor)
 
-    try:
-        return store.write(apply, url)
-    except IntegrityError:
-        if client_id is None:
-            raise
-        return store.write(apply, url)  # a concurrent resend won the race: read it back
-
-
-def _participant_actor(participant_id: int | None, url: str | None) -> Actor:
-    if participant_id is None:
-        return ADMIN
-    with store.reading(url) as db:
-        p = db.get(Participant, participant_id)
-        if p is None:
-            raise NotFound("We could not find you in this session. Please join again.")
-        return Actor(Role.PARTICIPANT, frozenset({p.group_id}), participant_id=p.id)
+    return resend.write_once(apply, client_id, url)
 
 
 def _own(db: Session, contribution_id: int, actor: Actor) -> tuple[Contribution, WorkshopSession]:
@@ -258,7 +229,7 @@ def _own(db: Session, contribution_id: int, actor: Actor) -> tuple[Contribution,
     return c, s
 
 
-def edit_own(contribution_id: int, text: str, actor: Actor, url: str | None = None) -> None:
+def edit_own(contribution_id: int, text: str, url: str | None = None, *, actor: Actor) -> None:
     """A participant rewrites their own words while the phase is open; the earlier text is kept."""
     body = clean(text)
 
@@ -273,29 +244,29 @@ def edit_own(contribution_id: int, text: str, actor: Actor, url: str | None = No
         c.needs_review = bool(c.flags)
         c.updated_at = datetime.now().astimezone()
         events.record(
-            db, actor, "update", "contribution", c.id, group_id=s.group_id, session_id=s.id,
-            content=body,
+            db, "update", "contribution", c.id, group_id=s.group_id, session_id=s.id,
+            content=body, actor=actor,
         )  # fmt: skip
 
     store.write(apply, url)
 
 
-def withdraw_own(contribution_id: int, actor: Actor, url: str | None = None) -> None:
+def withdraw_own(contribution_id: int, url: str | None = None, *, actor: Actor) -> None:
     """A participant takes back one contribution: it and its history are deleted, not hidden."""
 
     def apply(db: Session) -> None:
         c, s = _own(db, contribution_id, actor)
         db.delete(c)
         events.record(
-            db, actor, "delete", "contribution", contribution_id, group_id=s.group_id,
-            session_id=s.id,
+            db, "delete", "contribution", contribution_id, group_id=s.group_id,
+            session_id=s.id, actor=actor,
         )  # fmt: skip
 
     store.write(apply, url)
 
 
 def own(
-    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor
 ) -> list[Contribution]:
     """A participant's own contributions to a session, oldest first."""
     with store.reading(url) as db:
@@ -317,8 +288,8 @@ def own(
 
 def for_session(
     session_id: int,
-    actor: Actor = ADMIN,
     *,
+    actor: Actor,
     shared: bool = False,
     statuses: Sequence[str] = ("visible",),
     url: str | None = None,

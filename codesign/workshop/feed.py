@@ -130,10 +130,10 @@ class Feed:
         return [i for i in self.items() if i.needs_review and i.status == "visible"]
 
     def counts(self) -> list[Count]:
-        return counts(self.session_id, self.actor, self.url)
+        return counts(self.session_id, self.url, actor=self.actor)
 
 
-def counts(session_id: int, actor: Actor, url: str | None = None) -> list[Count]:
+def counts(session_id: int, url: str | None = None, *, actor: Actor) -> list[Count]:
     """Contributions per pseudonym in a session, fewest first, including those with none.
 
     Everyone in the session's group is listed, so the facilitator sees who has not

@@ -51,8 +51,8 @@ def _act(
         c, group_id = _moderated(db, contribution_id, actor)
         content = change(db, c)
         events.record(
-            db, actor, action, "contribution", c.id, group_id=group_id,
-            session_id=c.session_id, content=content,
+            db, action, "contribution", c.id, group_id=group_id,
+            session_id=c.session_id, content=content, actor=actor,
         )  # fmt: skip
 
     store.write(apply, url)
@@ -66,17 +66,17 @@ def _set_status(status: str) -> Callable[[Session, Contribution], None]:
     return change
 
 
-def hide(contribution_id: int, actor: Actor, url: str | None = None) -> None:
+def hide(contribution_id: int, url: str | None = None, *, actor: Actor) -> None:
     """Take a contribution off every view; the row stays and can be restored."""
     _act(contribution_id, actor, "hide", _set_status("hidden"), url)
 
 
-def restore(contribution_id: int, actor: Actor, url: str | None = None) -> None:
+def restore(contribution_id: int, url: str | None = None, *, actor: Actor) -> None:
     """Bring back a hidden or merged contribution (a merge link is dropped)."""
     _act(contribution_id, actor, "restore", _set_status("visible"), url)
 
 
-def merge(duplicate_id: int, into_id: int, actor: Actor, url: str | None = None) -> None:
+def merge(duplicate_id: int, into_id: int, url: str | None = None, *, actor: Actor) -> None:
     """Merge a duplicate into the contribution that stays; both rows are kept and linked."""
 
     def change(db: Session, duplicate: Contribution) -> str:
@@ -96,7 +96,7 @@ def merge(duplicate_id: int, into_id: int, actor: Actor, url: str | None = None)
     _act(duplicate_id, actor, "merge", change, url)
 
 
-def correct(contribution_id: int, text: str, actor: Actor, url: str | None = None) -> None:
+def correct(contribution_id: int, text: str, url: str | None = None, *, actor: Actor) -> None:
     """Fix a typo for the participant; the earlier text is kept as a facilitator revision.
 
     The text is screened again: a flag the facilitator had already reviewed stays
@@ -117,7 +117,7 @@ def correct(contribution_id: int, text: str, actor: Actor, url: str | None = Non
     _act(contribution_id, actor, "correct", change, url)
 
 
-def mark_reviewed(contribution_id: int, actor: Actor, url: str | None = None) -> None:
+def mark_reviewed(contribution_id: int, url: str | None = None, *, actor: Actor) -> None:
     """The facilitator has looked at a flagged contribution; its flags stay for the record."""
 
     def change(_db: Session, c: Contribution) -> None:
@@ -130,8 +130,8 @@ def enter_on_behalf(
     session_id: int,
     participant_id: int | None,
     text: str,
-    actor: Actor,
     *,
+    actor: Actor,
     kind: str = "idea",
     language: str = "en",
     url: str | None = None,
@@ -145,12 +145,12 @@ def enter_on_behalf(
         if s is None:
             raise NotFound("That session no longer exists.")
         actor.require(actor.can_moderate(s.group_id), "add contributions for others")
-        return contributions.add(db, actor, draft)
+        return contributions.add(db, draft, actor=actor)
 
     return store.write(apply, url)
 
 
-def history(contribution_id: int, actor: Actor, url: str | None = None) -> list[Revision]:
+def history(contribution_id: int, url: str | None = None, *, actor: Actor) -> list[Revision]:
     """Earlier texts of a contribution, oldest first."""
     with store.reading(url) as db:
         _moderated(db, contribution_id, actor)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from codesign import store, templates
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import Closed, Invalid, NotFound
 from codesign.people import groups
 from codesign.people.codes import display_join_code, new_join_code, normalise_join_code
@@ -98,7 +98,7 @@ def _create(
     add_phases(s, template)
     db.add(s)
     db.flush()
-    events.record(db, actor, "create", "session", s.id, group_id=group.id, session_id=s.id)
+    events.record(db, "create", "session", s.id, group_id=group.id, session_id=s.id, actor=actor)
     return _info(s)
 
 
@@ -110,7 +110,7 @@ def create(
     held_on: date | None = None,
     synthetic: bool = False,
     new_group: bool = False,
-    actor: Actor = ADMIN,
+    actor: Actor,
     url: str | None = None,
 ) -> SessionInfo:
     """Create a session with a fresh join code and the template's agenda.
@@ -159,7 +159,7 @@ def open_by_code(code: str, url: str | None = None) -> SessionInfo:
     return info
 
 
-def listing(actor: Actor = ADMIN, url: str | None = None) -> list[SessionInfo]:
+def listing(url: str | None = None, *, actor: Actor) -> list[SessionInfo]:
     """Sessions the actor may read, newest first."""
     with store.reading(url) as db:
         rows = db.scalars(
@@ -232,35 +232,35 @@ def _control(
             return False
         for name, value in real.items():
             setattr(s, name, value)
-        events.record(db, actor, action, "session", s.id, group_id=s.group_id, session_id=s.id)
+        events.record(
+            db, action, "session", s.id, group_id=s.group_id, session_id=s.id, actor=actor
+        )
         return True
 
     return bool(store.write(apply, url))
 
 
-def set_phase(
-    session_id: int, phase_key: str, actor: Actor = ADMIN, url: str | None = None
-) -> bool:
+def set_phase(session_id: int, phase_key: str, url: str | None = None, *, actor: Actor) -> bool:
     """Move the session to a phase and open it for contributions (closing voting unless
     the phase is a vote); False when that phase was already the open one."""
     return _control(session_id, actor, "phase", url, current_phase=phase_key, phase_open=True)
 
 
-def close_phase(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
+def close_phase(session_id: int, url: str | None = None, *, actor: Actor) -> bool:
     """Close the current phase: participants can no longer edit or withdraw what they wrote."""
     return _control(session_id, actor, "close_phase", url, phase_open=False)
 
 
-def set_voting(session_id: int, open_: bool, actor: Actor = ADMIN, url: str | None = None) -> bool:
+def set_voting(session_id: int, open_: bool, url: str | None = None, *, actor: Actor) -> bool:
     """Open or close voting; it opens only in a vote phase, which decides how people vote."""
     return _control(session_id, actor, "voting", url, voting_open=open_)
 
 
-def reveal_results(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
+def reveal_results(session_id: int, url: str | None = None, *, actor: Actor) -> bool:
     return _control(session_id, actor, "reveal", url, results_revealed=True)
 
 
-def close(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> bool:
+def close(session_id: int, url: str | None = None, *, actor: Actor) -> bool:
     """Close the session for good: no more contributions, votes or phase changes."""
     return _control(
         session_id, actor, "close", url, closed=True, phase_open=False, voting_open=False
@@ -276,7 +276,9 @@ def present(store: Store, session_id: int, *, actor: Actor) -> None:
         if s is None:
             raise NotFound("That session no longer exists.")
         actor.require(actor.can_moderate(s.group_id), "show this session on the projector")
-        events.record(db, actor, "present", "session", s.id, group_id=s.group_id, session_id=s.id)
+        events.record(
+            db, "present", "session", s.id, group_id=s.group_id, session_id=s.id, actor=actor
+        )
 
     store.write(apply)
 

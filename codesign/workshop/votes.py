@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from codesign import store
-from codesign.access import ADMIN, Actor
+from codesign.access import Actor
 from codesign.errors import Closed, Invalid, NotFound
 from codesign.store import Store, events
 from codesign.store.models import Contribution, Vote
@@ -74,7 +74,7 @@ def _replace(
         db.add(vote)
         db.flush()
         vote_id = vote.id
-    events.record(db, actor, "vote", "vote", vote_id, group_id=s.group_id, session_id=s.id)
+    events.record(db, "vote", "vote", vote_id, group_id=s.group_id, session_id=s.id, actor=actor)
 
 
 def place_dots(
@@ -120,7 +120,7 @@ def agree(
 
 
 def own(
-    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor = ADMIN
+    session_id: int, participant_id: int, url: str | None = None, *, actor: Actor
 ) -> dict[tuple[int, str], int]:
     """A participant's current votes: (contribution id, kind) -> value."""
     with store.reading(url) as db:
@@ -150,7 +150,7 @@ def _session(db: Session, session_id: int) -> WorkshopSession:
     return s
 
 
-def tallies(session_id: int, actor: Actor = ADMIN, url: str | None = None) -> list[Tally]:
+def tallies(session_id: int, url: str | None = None, *, actor: Actor) -> list[Tally]:
     """Totals per voted item, most dots first; participants see them only once revealed."""
     with store.reading(url) as db:
         s = _session(db, session_id)
@@ -190,7 +190,7 @@ def turnout(store: Store, session_id: int, *, actor: Actor) -> int:
         )
 
 
-def ballot(session_id: int, url: str | None = None, *, actor: Actor = ADMIN) -> list[Contribution]:
+def ballot(session_id: int, url: str | None = None, *, actor: Actor) -> list[Contribution]:
     """What a session votes on: its group's visible, reviewed ballot items up to this session.
 
     Proposals go on the ballot when written and the facilitator adds or removes any
@@ -239,8 +239,8 @@ def set_ballot(
                 raise Closed(BALLOT_FROZEN)
             if c.on_ballot != on_ballot:
                 c.on_ballot = on_ballot
-                events.record(db, actor, "ballot", "contribution", c.id, group_id=group_id,
-                              session_id=c.session_id)  # fmt: skip
+                events.record(db, "ballot", "contribution", c.id, group_id=group_id,
+                              session_id=c.session_id, actor=actor)  # fmt: skip
                 changed += 1
         return changed
 

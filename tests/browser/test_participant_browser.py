@@ -201,8 +201,8 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     page: Page, server: Server, served_db: str
 ) -> None:
     sid = sessions.by_code(demo.demo_code("sa-live"), served_db).id
-    sessions.set_phase(sid, "agree", url=served_db)
-    sessions.set_voting(sid, True, url=served_db)
+    sessions.set_phase(sid, "agree", url=served_db, actor=ADMIN)
+    sessions.set_voting(sid, True, url=served_db, actor=ADMIN)
     open_form(page, server, f"?code={demo.demo_code('sa-live').lower()}")
     page.get_by_role("checkbox", name=AGREE).check()
     page.get_by_role("button", name="Continue").click()
@@ -211,7 +211,9 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     page.get_by_role("button", name="Agree", exact=True).click()
     expect(page.locator(".cs-note").first).to_contain_text("Proposal 2 of")
     check_page(page, "agree/disagree")
-    sessions.set_phase(sid, "dots", url=served_db)  # the facilitator moves on: no reload
+    sessions.set_phase(
+        sid, "dots", url=served_db, actor=ADMIN
+    )  # the facilitator moves on: no reload
     add = page.get_by_role("button", name="Add a dot").first
     expect(add).to_be_visible(timeout=10_000)
     add.click()
@@ -219,10 +221,10 @@ def test_a_link_with_the_code_joins_and_the_form_follows_the_facilitator(
     check_page(page, "dots")
     page.set_viewport_size(NARROW)
     assert no_sideways_scroll(page)
-    ballot = votes.ballot(sid, served_db)
+    ballot = votes.ballot(sid, served_db, actor=ADMIN)
     assert ballot
-    sessions.set_voting(sid, False, url=served_db)
-    sessions.set_phase(sid, "agree", url=served_db)
+    sessions.set_voting(sid, False, url=served_db, actor=ADMIN)
+    sessions.set_phase(sid, "agree", url=served_db, actor=ADMIN)
 
 
 def test_advisory_feedback(page: Page, server: Server, served_db: str) -> None:
@@ -247,7 +249,7 @@ def test_a_delphi_round_on_a_phone(page: Page, server: Server, served_db: str) -
     """The rating form appears when the coordinator opens a round, with last round's
     figures beside each criterion; the screenshot docs/advisory.md shows."""
     sid = sessions.by_code(demo.demo_code("ag-live"), served_db).id
-    sessions.set_phase(sid, "rating", url=served_db)
+    sessions.set_phase(sid, "rating", url=served_db, actor=ADMIN)
     try:
         join_and_consent(page, server, "ag-live")
         rounds.open_round(["equity"], ["relevance", "clarity"], actor=ADMIN, url=served_db)
@@ -264,7 +266,7 @@ def test_a_delphi_round_on_a_phone(page: Page, server: Server, served_db: str) -
     finally:
         if rounds.open_number(served_db) is not None:
             rounds.close_round(actor=ADMIN, url=served_db)
-        sessions.set_phase(sid, "feedback", url=served_db)
+        sessions.set_phase(sid, "feedback", url=served_db, actor=ADMIN)
 
 
 def test_360_pixels_never_scroll_sideways(page: Page, server: Server) -> None:

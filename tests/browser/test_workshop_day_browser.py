@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from codesign.cli import main
 from codesign.forms.i18n import Translator
@@ -28,8 +28,8 @@ from tests.browser.test_participant_browser import AGREE, IMAGES, LOAD_MS, no_si
 
 pytestmark = pytest.mark.browser
 
-ROOM = {"width": 1280, "height": 720}
-DESK = {"width": 1366, "height": 900}
+ROOM: ViewportSize = {"width": 1280, "height": 720}
+DESK: ViewportSize = {"width": 1366, "height": 900}
 SLOW_MS = 120_000  # clustering loads the sentence model in the facilitator's kernel
 PHONES_PER_GROUP = 5
 WORDS = {
