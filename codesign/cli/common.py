@@ -12,6 +12,7 @@ import click
 
 from codesign.config import ENV_VAR
 from codesign.errors import CodesignError
+from codesign.store.database import refuse_database_files
 
 db_option = click.option(
     "--db",
@@ -21,6 +22,20 @@ db_option = click.option(
     metavar="URL",
     help=f"Database URL (default: ${ENV_VAR}, then workshop_data/codesign.sqlite).",
 )
+
+out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+force_option = click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+
+
+def fresh_output(out: Path, force: bool, db: str | None) -> None:
+    """Refuse `--out` on the database's own files always, and on any existing file unless
+    `--force`: a typo in a path must never cost the workshop's data or an earlier export."""
+    try:
+        refuse_database_files(out, db)
+    except CodesignError as exc:
+        raise click.UsageError(exc.message) from exc
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} already exists; add --force to overwrite it.")
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

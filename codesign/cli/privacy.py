@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from codesign.access import ADMIN
-from codesign.cli.common import db_option, emit_json, friendly
+from codesign.cli.common import (
+    db_option,
+    emit_json,
+    force_option,
+    fresh_output,
+    friendly,
+    out_option,
+)
 from codesign.safety import erasure, retention, subjects
 from codesign.store import events
 
@@ -66,13 +73,15 @@ def erase(
 @click.command("subject-access")
 @participant_option
 @group_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @db_option
 @friendly
-def subject_access(ident: str, group: str | None, out: Path, db: str | None) -> None:
+def subject_access(ident: str, group: str | None, out: Path, force: bool, db: str | None) -> None:
     """Write everything held about one participant to a JSON file."""
     if not ident:
         raise click.UsageError("Give --participant ID.")
+    fresh_output(out, force, db)
     pid = subjects.identify(ident, group=group, url=db)
     click.echo(f"Wrote {subjects.export(pid, out, ADMIN, db)}")
 

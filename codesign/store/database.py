@@ -7,16 +7,20 @@ readers use plain deferred transactions and never block writers. PostgreSQL need
 this: the same code runs there by changing the URL.
 """
 
+import fnmatch
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codesign.config import database_url
+from codesign.errors import Invalid
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE_RETRIES = 8
@@ -37,6 +41,46 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+BACKUP_PATTERN = "{name}.*.bak"
+
+
+def sqlite_file(url: str | None = None) -> Path | None:
+    """The file an SQLite URL names (None for PostgreSQL or an in-memory database)."""
+    resolved = make_url(database_url(url))
+    name = resolved.database
+    if resolved.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name)
+
+
+def backup_files(url: str | None = None) -> list[Path]:
+    """Copies `codesign init` made before migrations, beside the database file."""
+    source = sqlite_file(url)
+    if source is None:
+        return []
+    return sorted(source.parent.glob(BACKUP_PATTERN.format(name=source.name)))
+
+
+def refuse_database_files(out: Path, url: str | None = None) -> None:
+    """Refuse to write a file onto the database, its -wal/-shm/-journal or its backups.
+
+    An export or report written there would destroy the data (or, as a -wal file, be
+    replayed into it); no `--force` makes that right, so this is checked in every writer.
+    """
+    source = sqlite_file(url)
+    if source is None:
+        return
+    target, home = out.resolve(), source.resolve()
+    protected = {home, *(home.with_name(home.name + side) for side in SIDE_FILES)}
+    backup = target.parent == home.parent and fnmatch.fnmatch(
+        target.name, BACKUP_PATTERN.format(name=home.name)
+    )
+    same = out.exists() and any(p.exists() and out.samefile(p) for p in protected)
+    if target in protected or backup or same:
+        raise Invalid(f"{out} is the database or one of its files; write somewhere else.")
 
 
 def _create(resolved: str) -> Engine:
