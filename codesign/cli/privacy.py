@@ -92,17 +92,32 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--anchor",
+    "pin",
+    default=None,
+    metavar="ID:HASH",
+    help="A head printed earlier by `codesign audit anchor`: the chain must still pass it.",
+)
 @db_option
 @friendly
-def audit_verify(db: str | None) -> None:
-    """Recompute the hash chain; exit 1 if any event was altered or removed."""
-    check = events.verify(db)
+def audit_verify(pin: str | None, db: str | None) -> None:
+    """Check the append-only triggers and recompute the hash chain; exit 1 if either fails."""
+    check = events.verify(db, events.Anchor.parse(pin) if pin is not None else None)
     if not check.ok:
         where = f"at event {check.first_bad_id}" if check.first_bad_id else "at the chain head"
         raise click.ClickException(
-            f"Audit trail broken {where} (after {check.events} good events)."
+            f"Audit trail broken {where} (after {check.events} good events): {check.problem}."
         )
     click.echo(f"Audit trail intact: {check.events} events.")
+
+
+@audit.command("anchor")
+@db_option
+@friendly
+def audit_anchor(db: str | None) -> None:
+    """Print the chain's head; keep it off this machine and pass it to `audit verify --anchor`."""
+    click.echo(str(events.anchor(db)))
 
 
 @click.group("retention")
