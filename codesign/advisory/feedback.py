@@ -14,6 +14,7 @@ from codesign import store
 from codesign.access import Actor, Role
 from codesign.advisory import toolkit
 from codesign.errors import Closed, Conflict, Invalid, NotFound
+from codesign.people import participants
 from codesign.store import events
 from codesign.store.models import FeedbackItem, FeedbackStatusChange, Participant
 from codesign.store.models import Session as WorkshopSession
@@ -74,6 +75,8 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
     check(draft)
     group_id = _group_of(db, draft)
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
+    if draft.participant_id is not None:
+        participants.member(db, actor, draft.participant_id, group_id)
     text = clean(draft.text)
     content = events.digest(draft.section_key, draft.type, text, draft.rating)
     if draft.client_id:
