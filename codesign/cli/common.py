@@ -4,11 +4,13 @@ codesign's own errors into a one-line message and exit code 1 instead of a trace
 
 import functools
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from codesign.config import ENV_VAR
 from codesign.errors import CodesignError
@@ -38,8 +40,13 @@ def fresh_output(out: Path, force: bool, db: str | None) -> None:
         raise click.UsageError(f"{out} already exists; add --force to overwrite it.")
 
 
+MISSING_TABLE = re.compile(r"no such table|relation .* does not exist")
+NO_TABLES = "The database has no codesign tables yet; run `codesign init` first."
+
+
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Report a CodesignError as `Error: …` on stderr with exit code 1."""
+    """Report a CodesignError as `Error: …` on stderr with exit code 1, and so a database
+    that exists but was never initialised (an empty file, a new PostgreSQL database)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +54,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except CodesignError as exc:
             raise click.ClickException(exc.message) from exc
+        except DBAPIError as exc:
+            if not MISSING_TABLE.search(str(exc.orig)):
+                raise
+            raise click.ClickException(NO_TABLES) from exc
 
     return wrapper
 

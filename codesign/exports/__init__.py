@@ -58,7 +58,12 @@ def export(
     )
     refuse_database_files(out, url)
     out.parent.mkdir(parents=True, exist_ok=True)
-    FORMATS[fmt](scope, out)
+    partial = out.with_name(f".{out.name}.partial")  # a failed export leaves no half a file
+    try:
+        FORMATS[fmt](scope, partial)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     store.write(
         lambda db: events.record(
             db, actor, "export", "session" if info else "programme", info.id if info else None,

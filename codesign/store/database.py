@@ -8,6 +8,7 @@ this: the same code runs there by changing the URL.
 """
 
 import fnmatch
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codesign.config import database_url
-from codesign.errors import Invalid
+from codesign.errors import Invalid, NotInitialised
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE_RETRIES = 8
@@ -83,9 +84,30 @@ def refuse_database_files(out: Path, url: str | None = None) -> None:
         raise Invalid(f"{out} is the database or one of its files; write somewhere else.")
 
 
+def _refuse_missing_file(url: str) -> Callable[..., None]:
+    """A connect hook: SQLite would create a missing file, empty, and the command would then
+    fail on a missing table; naming the fix is kinder, and leaves nothing behind."""
+    home = sqlite_file(url)
+
+    def check(*_args: Any) -> None:
+        if home is not None and not home.exists():
+            raise NotInitialised(f"No database at {home}; run `codesign init` first.")
+
+    return check
+
+
+def create_sqlite_file(url: str) -> None:
+    """Create the (empty) SQLite file a URL names, with its folder: `codesign init`'s job."""
+    home = sqlite_file(url)
+    if home is not None and not home.exists():
+        home.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(home).close()
+
+
 def _create(resolved: str) -> Engine:
     if resolved.startswith("sqlite"):
         eng = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(eng, "do_connect", _refuse_missing_file(resolved))
         event.listen(eng, "connect", _sqlite_pragmas)
         event.listen(eng, "begin", _sqlite_begin)
         return eng
