@@ -281,6 +281,7 @@ WRITES = {
     "workshop.moderation.enter_on_behalf",
     "people.participants.add",
     "people.participants.find_or_import",
+    "people.participants.member",
     "intake.polis_import.import_polis",
     "intake.polis_review.release",
     "safety.retention.set_delete_by",

@@ -76,7 +76,7 @@ def add(db: Session, actor: Actor, draft: FeedbackDraft) -> FeedbackItem:
     group_id = _group_of(db, draft)
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
     if draft.participant_id is not None:
-        participants.member(db, actor, draft.participant_id, group_id)
+        participants.member(db, draft.participant_id, group_id, actor=actor)
     text = clean(draft.text)
     content = events.digest(draft.section_key, draft.type, text, draft.rating)
     if draft.client_id:

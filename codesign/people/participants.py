@@ -275,7 +275,7 @@ def get(participant_id: int, actor: Actor = ADMIN, url: str | None = None) -> Pa
         return p
 
 
-def member(db: Session, actor: Actor, participant_id: int, group_id: int | None) -> Participant:
+def member(db: Session, participant_id: int, group_id: int | None, *, actor: Actor) -> Participant:
     """The participant a write names, checked: they exist, belong to the group the write
     is in, and the actor may act for them. A missing id is `NotFound` here rather than a
     foreign-key error at commit; another group's id is refused like a missing one, so a

@@ -58,7 +58,7 @@ def _replace(
     db: Session, actor: Actor, s: WorkshopSession, participant_id: int, cid: int, kind: str,
     value: int | None,
 ) -> None:  # fmt: skip
-    participants.member(db, actor, participant_id, s.group_id)
+    participants.member(db, participant_id, s.group_id, actor=actor)
     db.execute(
         delete(Vote).where(
             Vote.session_id == s.id,
