@@ -339,6 +339,7 @@ OPEN_BY_DESIGN = {
     "safety.erasure.compact": "maintenance; reads nothing",
     "safety.erasure.backups": "lists backup file names",
     "store.events.verify": "recomputes hashes; returns counts and an id",
+    "store.events.anchor": "the last event's id and hash; no content",
     "store.migrations.pending": "schema versions",
     "store.migrations.upgrade": "schema changes",
     "safety.retention.expired": "session codes and dates",
