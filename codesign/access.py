@@ -56,6 +56,13 @@ class Actor:
             group_id
         )
 
+    def can_act_for(self, participant_id: int, group_id: int | None) -> bool:
+        """Write in a participant's name: a participant only as themselves, staff for anyone
+        in a group they may contribute to (a facilitator entering a paper vote)."""
+        if self.role is Role.PARTICIPANT and self.participant_id != participant_id:
+            return False
+        return self.can_contribute(group_id)
+
     def can_moderate(self, group_id: int | None) -> bool:
         return self.role in (Role.FACILITATOR, Role.ADMIN) and self.in_group(group_id)
 

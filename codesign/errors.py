@@ -35,3 +35,7 @@ class AccessDenied(CodesignError):
 
 class Closed(CodesignError):
     """The session or phase is closed, so the change is not accepted."""
+
+
+class NotInitialised(CodesignError):
+    """The database has not been created yet: `codesign init` creates it."""

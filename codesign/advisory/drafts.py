@@ -9,6 +9,7 @@ new section. Everything is stored in one transaction, so a draft is taken whole 
 """
 
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,10 @@ from codesign import store
 from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.errors import Invalid
-from codesign.intake.importers import read_text
+from codesign.intake.importers import MAX_FILE_BYTES, read_text
 from codesign.store.models import ToolkitSection
+
+MAX_DOCX_UNPACKED = 50 * 2**20
 
 HEADING = re.compile(r"^##(?!#)\s*(.+?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -94,10 +97,32 @@ def _join(blocks: list[str]) -> list[str]:
     return lines
 
 
+def _refuse_zip_bomb(path: Path) -> None:
+    """Refuse a .docx that would unpack to more than `MAX_DOCX_UNPACKED`, before reading it.
+
+    A .docx is a ZIP: 342 KB can claim gigabytes. The sizes its directory declares bound
+    what `zipfile` will inflate (a member that lies fails its CRC), so summing them costs
+    nothing and keeps a hostile file from taking the memory of everyone on the server.
+    """
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise Invalid(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Invalid(f"{path.name} could not be read as a Word (.docx) document.") from exc
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise Invalid(
+            f"{path.name} would unpack to more than {MAX_DOCX_UNPACKED // 2**20} MB;"
+            " no real draft does, so it was not opened."
+        )
+
+
 def parse_docx(path: Path) -> list[DraftSection]:
     """Split a Word document at its section headings (see the module docstring)."""
     import docx  # python-docx is only needed here
 
+    _refuse_zip_bomb(path)
     try:
         paragraphs = docx.Document(str(path)).paragraphs
     except Exception as exc:  # python-docx raises several unrelated types for a bad file

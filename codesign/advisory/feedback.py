@@ -14,6 +14,7 @@ from codesign import store
 from codesign.access import Actor
 from codesign.advisory import toolkit
 from codesign.errors import Closed, Invalid, NotFound
+from codesign.people import participants
 from codesign.store import events, resend
 from codesign.store.models import (
     FeedbackItem,
@@ -101,6 +102,8 @@ def add(db: Session, draft: FeedbackDraft, *, actor: Actor) -> FeedbackItem:
     check(draft)
     group_id = _group_of(db, draft)
     actor.require(actor.can_contribute(group_id), "give feedback in this group")
+    if draft.participant_id is not None:
+        participants.member(db, draft.participant_id, group_id, actor=actor)
     text = clean(draft.text)
     content = content_hash(draft)
     if found := resend.first_send(db, FeedbackItem, draft.session_id, draft.client_id, content):

@@ -37,6 +37,7 @@ from codesign.methods.pdf import write_pdf
 from codesign.methods.printable import direction, finalize, printable
 from codesign.methods.textdiff import Op, changed, to_html, word_ops
 from codesign.safety.redact import redact
+from codesign.store.database import refuse_database_files
 from codesign.store.models import (
     Consent,
     FeedbackItem,
@@ -317,6 +318,7 @@ def write(out: Path, fmt: str = "html", url: str | None = None, *, actor: Actor)
     """Build the report and write it as HTML, PDF or .docx."""
     if fmt not in FORMATS:
         raise Invalid(f"Unknown report format {fmt!r}; use {', '.join(FORMATS)}.")
+    refuse_database_files(out, url)
     report = build(url, actor=actor)
     if fmt == "docx":
         return write_docx(report, out)

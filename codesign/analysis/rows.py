@@ -1,9 +1,11 @@
 """The rows every export is built from: one per contribution, with its context and votes.
 
 The CSV column order is a contract other tools rely on; add columns at the end only.
-A de-identified export keeps the same columns: ids and pseudonyms become hashes salted
-afresh for each export (so two exports cannot be joined on them), imported references
-are dropped and free text has identifying details redacted (`codesign.safety.redact`).
+A de-identified export keeps the same columns: ids, pseudonyms and session codes become
+hashes salted afresh for each export (so two exports cannot be joined on them), session
+titles are replaced by that hash, imported references (the contribution's and the
+participant's) are dropped and free text has identifying details redacted
+(`codesign.safety.redact`).
 """
 
 import hashlib
@@ -68,7 +70,7 @@ class Scope:
     encoding: str = "utf-8-sig"
 
 
-FREE_TEXT_COLUMNS = ("session_title", "prompt", "text", "component")
+FREE_TEXT_COLUMNS = ("prompt", "text", "component")
 
 
 def salted(salt: str, kind: str, value: object) -> str:
@@ -85,7 +87,8 @@ def deidentify(row: dict[str, Any], salt: str) -> dict[str, Any]:
         out["merged_into"] = salted(salt, "contribution", row["merged_into"])
     if row["participant"] is not None:
         out["participant"] = salted(salt, "participant", f"{row['group']}/{row['participant']}")
-    out["participant_ref"] = None
+    out["ref"] = out["participant_ref"] = None
+    out["session_code"] = out["session_title"] = salted(salt, "session", row["session_code"])
     for column in FREE_TEXT_COLUMNS:
         if out[column]:
             out[column] = redact.redact(out[column])

@@ -73,6 +73,14 @@ class Identities:
         name = f"{self.slugs[p.group_id]}/{p.pseudonym}"
         return salted(self.salt, "participant", name) if self.deidentified else p.pseudonym
 
+    def session(self, code: str) -> str:
+        """A session's code (and, de-identified, its title): the hash the rows carry."""
+        return salted(self.salt, "session", code) if self.deidentified else code
+
+    def component(self, key: str) -> str:
+        """A component's key, which names database ids (`c17`, `s3-2`) unless hashed."""
+        return salted(self.salt, "component", key) if self.deidentified else key
+
     def free_text(self, text: str) -> str:
         return redact.redact(text) if self.deidentified else text
 
@@ -106,11 +114,13 @@ def _sessions(db: Session, scope: Scope) -> list[WorkshopSession]:
     return [s for s in db.scalars(query) if scope.actor.can_export(s.group_id)]
 
 
-def _session_rows(found: list[WorkshopSession], slugs: dict[int, str]) -> list[Row]:
+def _session_rows(
+    found: list[WorkshopSession], slugs: dict[int, str], ids: Identities
+) -> list[Row]:
     return [
         {
-            "session_code": s.code,
-            "title": s.title,
+            "session_code": ids.session(s.code),
+            "title": ids.session(s.code) if ids.deidentified else s.title,
             "group": slugs[s.group_id],
             "template": s.template,
             "held_on": s.held_on.isoformat() if s.held_on else None,
@@ -176,7 +186,7 @@ def _vote_rows(
 ) -> list[Row]:
     return [
         {
-            "session_code": code,
+            "session_code": ids.session(code),
             "contribution": ids.contribution(v.contribution_id),
             "participant": ids.participant(people[v.participant_id]),
             "group": slugs[people[v.participant_id].group_id],
@@ -198,8 +208,8 @@ def _component_rows(
         kept = [cid for cid in c.members if cid in ids.contributions]
         components.append(
             {
-                "component": c.key,
-                "session_code": by_id[c.session_id].code,
+                "component": ids.component(c.key),
+                "session_code": ids.session(by_id[c.session_id].code),
                 "group": slugs[by_id[c.session_id].group_id],
                 "label": ids.free_text(c.label),
                 "keywords": "; ".join(ids.free_text(word) for word in c.keywords),
@@ -209,7 +219,10 @@ def _component_rows(
                 "size": len(kept),
             }
         )
-        members.extend({"component": c.key, "contribution": ids.contribution(cid)} for cid in kept)
+        members.extend(
+            {"component": ids.component(c.key), "contribution": ids.contribution(cid)}
+            for cid in kept
+        )
     return components, members
 
 
@@ -229,7 +242,7 @@ def records(db: Session, scope: Scope) -> tuple[Tables, Identities]:
     components, members = _component_rows(db, found, slugs, ids)
     tables: Tables = {
         "contributions": contributions,
-        "sessions": _session_rows(found, slugs),
+        "sessions": _session_rows(found, slugs, ids),
         "participants": _participant_rows(people, slugs, ids, may_quote(db, set(by_id))),
         "votes": _vote_rows(votes, by_id, slugs, ids),
         "components": components,

@@ -182,9 +182,13 @@ def _current(db: Session, scope: str, tables: Tables, actor: Actor) -> ThemeTabl
 
 
 def scope_key(scope: Scope, tables: Tables) -> str:
+    """The key a theme table is stored under: the session's real code, read from the
+    database because a de-identified export's tables carry only its hash."""
     if scope.session_id is None or not tables["sessions"]:
         return PROGRAMME
-    return str(tables["sessions"][0]["session_code"])
+    with store.reading(scope.url) as db:
+        code = db.scalar(select(WorkshopSession.code).where(WorkshopSession.id == scope.session_id))
+    return code or PROGRAMME
 
 
 def tables_for(db: Session, scope: Scope, tables: Tables, ids: Identities) -> dict[str, list[Row]]:
@@ -197,17 +201,17 @@ def tables_for(db: Session, scope: Scope, tables: Tables, ids: Identities) -> di
     quotes: list[Row] = []
     for sup in table:
         for sub in sup.subthemes:
-            themes.append(_theme_row(sup, sub))
+            themes.append(_theme_row(sup, sub, ids))
             quotes.extend(_quote_row(sup, sub, cid, ids) for cid in sub.quotes if cid in allowed)
     return {"themes": themes, "quotes": quotes}
 
 
-def _theme_row(sup: Superordinate, sub: Subtheme) -> Row:
+def _theme_row(sup: Superordinate, sub: Subtheme, ids: Identities) -> Row:
     return {
         "superordinate": sup.title,
         "subordinate": sub.title,
-        "keywords": "; ".join(sub.keywords),
-        "issues": "; ".join(sub.issues),
+        "keywords": "; ".join(ids.free_text(word) for word in sub.keywords),
+        "issues": "; ".join(ids.free_text(issue) for issue in sub.issues),
         "components": "; ".join(sub.components),
     }
 

@@ -8,7 +8,15 @@ from sqlalchemy.orm import Session
 from codesign import exports, store
 from codesign.access import ADMIN
 from codesign.advisory import toolkit
-from codesign.cli.common import db_option, emit_json, file_format, friendly
+from codesign.cli.common import (
+    db_option,
+    emit_json,
+    file_format,
+    force_option,
+    fresh_output,
+    friendly,
+    out_option,
+)
 from codesign.demo import advisory as advisory_demo
 from codesign.demo import workshop as demo_data
 from codesign.intake import importers
@@ -126,7 +134,8 @@ def import_contributions(file: Path, code: str, as_json: bool, db: str | None) -
     default=None,
     help="The file's format (default: from the --out file's extension).",
 )
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @click.option("--deidentified", is_flag=True, help="Drop identifying columns, redact text.")
 @click.option(
     "--encoding",
@@ -142,6 +151,7 @@ def export(
     whole: bool,
     fmt: str | None,
     out: Path,
+    force: bool,
     deidentified: bool,
     encoding: str,
     db: str | None,
@@ -150,6 +160,7 @@ def export(
     if not code and not whole:
         raise click.UsageError("Give --session CODE, or --all for the whole programme.")
     chosen = file_format(out, fmt, tuple(exports.FORMATS))
+    fresh_output(out, force, db)
     path = exports.export(
         code, chosen, out, actor=ADMIN, url=db, deidentified=deidentified, encoding=encoding
     )

@@ -12,7 +12,15 @@ from codesign import store
 from codesign.access import ADMIN
 from codesign.advisory import delphi, drafts, feedback, feedback_csv, lifecycle, rounds, toolkit
 from codesign.advisory import report as advisory_report
-from codesign.cli.common import db_option, emit_json, file_format, friendly
+from codesign.cli.common import (
+    db_option,
+    emit_json,
+    file_format,
+    force_option,
+    fresh_output,
+    friendly,
+    out_option,
+)
 from codesign.errors import Invalid
 from codesign.methods.textdiff import unified
 from codesign.store import migrations
@@ -112,7 +120,8 @@ def correct(item_id: int, to: str, rationale: str, version: int | None, db: str 
 
 
 @feedback_group.command("report")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @click.option(
     "--format",
     "fmt",
@@ -122,9 +131,10 @@ def correct(item_id: int, to: str, rationale: str, version: int | None, db: str 
 )
 @db_option
 @friendly
-def report(out: Path, fmt: str | None, db: str | None) -> None:
+def report(out: Path, force: bool, fmt: str | None, db: str | None) -> None:
     """Write the "you said, we did" report for the Advisory Group."""
     chosen = file_format(out, fmt, advisory_report.FORMATS)
+    fresh_output(out, force, db)
     click.echo(f"Wrote {advisory_report.write(out, chosen, url=db, actor=ADMIN)}")
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from codesign.access import ADMIN
-from codesign.cli.common import db_option, emit_json, friendly
+from codesign.cli.common import (
+    db_option,
+    emit_json,
+    force_option,
+    fresh_output,
+    friendly,
+    out_option,
+)
 from codesign.safety import erasure, retention, subjects
 from codesign.store import events
 
@@ -66,13 +73,15 @@ def erase(
 @click.command("subject-access")
 @participant_option
 @group_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@out_option
+@force_option
 @db_option
 @friendly
-def subject_access(ident: str, group: str | None, out: Path, db: str | None) -> None:
+def subject_access(ident: str, group: str | None, out: Path, force: bool, db: str | None) -> None:
     """Write everything held about one participant to a JSON file."""
     if not ident:
         raise click.UsageError("Give --participant ID.")
+    fresh_output(out, force, db)
     pid = subjects.identify(ident, group=group, url=db)
     click.echo(f"Wrote {subjects.export(pid, out, db, actor=ADMIN)}")
 
@@ -83,17 +92,32 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--anchor",
+    "pin",
+    default=None,
+    metavar="ID:HASH",
+    help="A head printed earlier by `codesign audit anchor`: the chain must still pass it.",
+)
 @db_option
 @friendly
-def audit_verify(db: str | None) -> None:
-    """Recompute the hash chain; exit 1 if any event was altered or removed."""
-    check = events.verify(db)
+def audit_verify(pin: str | None, db: str | None) -> None:
+    """Check the append-only triggers and recompute the hash chain; exit 1 if either fails."""
+    check = events.verify(db, events.Anchor.parse(pin) if pin is not None else None)
     if not check.ok:
         where = f"at event {check.first_bad_id}" if check.first_bad_id else "at the chain head"
         raise click.ClickException(
-            f"Audit trail broken {where} (after {check.events} good events)."
+            f"Audit trail broken {where} (after {check.events} good events): {check.problem}."
         )
     click.echo(f"Audit trail intact: {check.events} events.")
+
+
+@audit.command("anchor")
+@db_option
+@friendly
+def audit_anchor(db: str | None) -> None:
+    """Print the chain's head; keep it off this machine and pass it to `audit verify --anchor`."""
+    click.echo(str(events.anchor(db)))
 
 
 @click.group("retention")

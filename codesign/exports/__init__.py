@@ -15,6 +15,7 @@ from codesign.analysis.rows import Scope
 from codesign.errors import Invalid
 from codesign.exports import csv_file, html_report, pdf_report, qdpx_file, xlsx_file, zip_file
 from codesign.store import events
+from codesign.store.database import refuse_database_files
 from codesign.workshop import sessions
 
 Writer = Callable[[Scope, Path], None]
@@ -55,8 +56,14 @@ def export(
         deidentified=deidentified,
         encoding=encoding,
     )
+    refuse_database_files(out, url)
     out.parent.mkdir(parents=True, exist_ok=True)
-    FORMATS[fmt](scope, out)
+    partial = out.with_name(f".{out.name}.partial")  # a failed export leaves no half a file
+    try:
+        FORMATS[fmt](scope, partial)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     store.write(
         lambda db: events.record(
             db, "export", "session" if info else "programme", info.id if info else None,

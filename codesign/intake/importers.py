@@ -1,9 +1,12 @@
 """Bringing in contributions gathered elsewhere: a CSV of notes from a paper session.
 
 Every row is checked first; bad rows are reported with their line numbers and reasons,
-good rows are stored together in one transaction (all of them or none), and importing
-the same file twice stores nothing new. Imported participants are recorded as having
-consented outside codesign, with the importing facilitator and the file as provenance.
+and good rows are stored in batches of `BATCH_ROWS`, each its own short transaction, so a
+live session's writers never queue behind a big file for more than a moment. Each row is
+keyed by the file's hash and its line, so importing the same file twice stores nothing
+new, and an import stopped part-way is finished by running it again. Imported
+participants are recorded as having consented outside codesign, with the importing
+facilitator and the file as provenance.
 """
 
 import csv
@@ -27,6 +30,7 @@ from codesign.store.models import Contribution
 from codesign.workshop import contributions, sessions
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+BATCH_ROWS = 100  # rows per write transaction: well under a second even on a busy laptop
 COLUMNS = ("text", "ref", "participant", "kind", "created_at")
 CsvRow = dict[str | None, str | list[str] | None]
 T = TypeVar("T")
@@ -183,8 +187,12 @@ def import_contributions(
     text, stamp = read_text(path)
     rows, problems = parse_contributions(text)
     report = ImportReport(problems=problems)
-    if rows:
-        report.added, report.unchanged = store.write(
-            lambda db: _store_rows(db, actor, info.id, info.group_id, rows, stamp, path.name), url
-        )
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = rows[start : start + BATCH_ROWS]
+
+        def store_batch(db: Session, batch: list[_Row] = batch) -> tuple[int, int]:
+            return _store_rows(db, actor, info.id, info.group_id, batch, stamp, path.name)
+
+        added, unchanged = store.write(store_batch, url)
+        report.added, report.unchanged = report.added + added, report.unchanged + unchanged
     return report

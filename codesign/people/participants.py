@@ -275,6 +275,18 @@ def get(participant_id: int, url: str | None = None, *, actor: Actor) -> Partici
         return p
 
 
+def member(db: Session, participant_id: int, group_id: int | None, *, actor: Actor) -> Participant:
+    """The participant a write names, checked: they exist, belong to the group the write
+    is in, and the actor may act for them. A missing id is `NotFound` here rather than a
+    foreign-key error at commit; another group's id is refused like a missing one, so a
+    guess tells a participant nothing about who exists elsewhere."""
+    p = db.get(Participant, participant_id)
+    if p is None or p.group_id != group_id:
+        raise NotFound("No such participant.")
+    actor.require(actor.can_act_for(p.id, group_id), "act for this participant")
+    return p
+
+
 def by_withdrawal_code(code: str, url: str | None = None) -> Participant:
     with store.reading(url) as db:
         p = db.scalar(

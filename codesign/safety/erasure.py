@@ -19,11 +19,9 @@ keep copies until they expire (docs/data-protection.md says how to handle them).
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Delete, delete, exists, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -32,7 +30,7 @@ from codesign.access import Actor, participant
 from codesign.errors import NotFound
 from codesign.people import participants
 from codesign.people.codes import withdrawal_hash
-from codesign.store import events
+from codesign.store import database, events
 from codesign.store.models import (
     Component,
     ComponentMember,
@@ -268,12 +266,7 @@ def compact(url: str | None = None) -> bool:
 
 def backups(url: str | None = None) -> tuple[str, ...]:
     """Copies `codesign init` made before migrations: they still hold whatever they held."""
-    eng = store.engine(url)
-    database = make_url(str(eng.url)).database if store.is_sqlite(eng) else None
-    if not database or database == ":memory:":
-        return ()
-    source = Path(database)
-    return tuple(str(p) for p in sorted(source.parent.glob(f"{source.name}.*.bak")))
+    return tuple(str(p) for p in database.backup_files(url))
 
 
 def _erase(participant_id: int, actor: Actor, url: str | None) -> ErasureReceipt:

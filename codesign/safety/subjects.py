@@ -23,6 +23,7 @@ from codesign.access import Actor
 from codesign.errors import Conflict, NotFound
 from codesign.people import groups
 from codesign.store import events
+from codesign.store.database import refuse_database_files
 from codesign.store.models import (
     Base,
     Consent,
@@ -154,6 +155,7 @@ def report(participant_id: int, url: str | None = None, *, actor: Actor) -> dict
 
 def export(participant_id: int, out: Path, url: str | None = None, *, actor: Actor) -> Path:
     """Write the subject-access report to `out` as JSON and log one `export` event."""
+    refuse_database_files(out, url)
     held = report(participant_id, url, actor=actor)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(held, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -44,6 +44,7 @@ CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facili
 STOP_SECONDS = 15
 PR_SET_PDEATHSIG = 1
 STATUS_PATH = "codesign/status"  # served by codesign.serving.voila_app
+EXIT_PATH = "codesign/exit"  # likewise: "Exit this page" clears the site's cookies here
 
 
 class BudgetTooSmall(ValueError):

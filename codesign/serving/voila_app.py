@@ -40,6 +40,13 @@ CACHE_LIMIT_BYTES = 64 * 1024 * 1024
 CLIENT_COOKIE = "codesign_client"
 KEEPER = "codesign_keeper"
 RETRY_AFTER_SECONDS = 60
+NEUTRAL_PAGE = "https://www.bbc.co.uk/weather"  # where "Exit this page" lands
+EXIT_PAGE = (
+    f'<!doctype html><html><meta http-equiv="refresh" content="0;url={NEUTRAL_PAGE}">'
+    f'<title></title><script>window.location.replace("{NEUTRAL_PAGE}")</script></html>'
+)
+PARTICIPANT_CSP = ("script-src 'self' 'unsafe-inline' 'unsafe-eval'", "object-src 'none'",
+                   "base-uri 'self'")  # fmt: skip
 BUSY_PAGE = (
     '<!doctype html><html lang="en"><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -196,6 +203,21 @@ class ParticipantPage(TornadoVoilaHandler):
             return manager
         return _Claiming(manager, lambda kernel_id: _keeper(self).claim(kernel_id, self.client))
 
+    @property
+    def content_security_policy(self) -> str:
+        """Jupyter's policy (frames, reports) plus scripts from this server only: Voilà's
+        page needs its inline scripts and its bundles' `Function`, but nothing may load
+        script from another origin (Jupyter's page would fetch mermaid from a CDN)."""
+        return "; ".join([super().content_security_policy, *PARTICIPANT_CSP])
+
+    def set_cookie(self, name: str, value: str | bytes, *args: Any, **kwargs: Any) -> None:
+        """Every cookie the page sets (Jupyter's anonymous user, `_xsrf`, the kernel claim)
+        ends with the browser session: Jupyter would keep two for 30 days, a trace on a
+        shared phone that someone was here."""
+        for lasting in ("expires", "expires_days", "max_age"):
+            kwargs.pop(lasting, None)
+        super().set_cookie(name, value, *args, **kwargs)
+
     async def get(self, path: str | None = None) -> None:
         client = self.get_cookie(CLIENT_COOKIE) or secrets.token_urlsafe(16)
         self.set_cookie(CLIENT_COOKIE, client, httponly=True, samesite="Lax")
@@ -216,6 +238,22 @@ class OwnKernelShutdown(VoilaShutdownKernelHandler):
         if not _keeper(self).ledger.owns(self.get_cookie(CLIENT_COOKIE), kernel_id):
             raise HTTPError(403)
         await super().post(kernel_id)
+
+
+class ExitHandler(RequestHandler):
+    """The server's half of "Exit this page": forget every cookie of this site and the
+    browser's storage and cache for it (`Clear-Site-Data`), then go somewhere neutral.
+    The page's script comes here after clearing what it can reach itself; HttpOnly cookies
+    only the server can clear. The way on is a page that replaces itself (not a redirect),
+    so this address leaves no history entry either."""
+
+    def get(self) -> None:
+        for name in self.request.cookies:
+            self.clear_cookie(name, path="/")
+        self.set_header("Clear-Site-Data", '"cache", "cookies", "storage"')
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.finish(EXIT_PAGE)
 
 
 class StatusHandler(RequestHandler):
@@ -240,7 +278,9 @@ class CodesignVoila(Voila):
     def init_handlers(self) -> list[Any]:
         ours = {TornadoVoilaHandler: ParticipantPage, VoilaShutdownKernelHandler: OwnKernelShutdown}
         status = (url_path_join(self.server_url, serve.STATUS_PATH), StatusHandler)
-        return [status] + [(h[0], ours.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+        leave = (url_path_join(self.server_url, serve.EXIT_PATH), ExitHandler)
+        handlers = [(h[0], ours.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
+        return [status, leave, *handlers]
 
     def listen(self) -> None:
         if CachedGZip not in self.app.transforms:

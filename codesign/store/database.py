@@ -7,16 +7,21 @@ readers use plain deferred transactions and never block writers. PostgreSQL need
 this: the same code runs there by changing the URL.
 """
 
+import fnmatch
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from codesign.config import database_url
+from codesign.errors import Invalid, NotInitialised
 
 BUSY_TIMEOUT_MS = 30_000
 WRITE_RETRIES = 8
@@ -39,9 +44,70 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+BACKUP_PATTERN = "{name}.*.bak"
+
+
+def sqlite_file(url: str | None = None) -> Path | None:
+    """The file an SQLite URL names (None for PostgreSQL or an in-memory database)."""
+    resolved = make_url(database_url(url))
+    name = resolved.database
+    if resolved.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name)
+
+
+def backup_files(url: str | None = None) -> list[Path]:
+    """Copies `codesign init` made before migrations, beside the database file."""
+    source = sqlite_file(url)
+    if source is None:
+        return []
+    return sorted(source.parent.glob(BACKUP_PATTERN.format(name=source.name)))
+
+
+def refuse_database_files(out: Path, url: str | None = None) -> None:
+    """Refuse to write a file onto the database, its -wal/-shm/-journal or its backups.
+
+    An export or report written there would destroy the data (or, as a -wal file, be
+    replayed into it); no `--force` makes that right, so this is checked in every writer.
+    """
+    source = sqlite_file(url)
+    if source is None:
+        return
+    target, home = out.resolve(), source.resolve()
+    protected = {home, *(home.with_name(home.name + side) for side in SIDE_FILES)}
+    backup = target.parent == home.parent and fnmatch.fnmatch(
+        target.name, BACKUP_PATTERN.format(name=home.name)
+    )
+    same = out.exists() and any(p.exists() and out.samefile(p) for p in protected)
+    if target in protected or backup or same:
+        raise Invalid(f"{out} is the database or one of its files; write somewhere else.")
+
+
+def _refuse_missing_file(url: str) -> Callable[..., None]:
+    """A connect hook: SQLite would create a missing file, empty, and the command would then
+    fail on a missing table; naming the fix is kinder, and leaves nothing behind."""
+    home = sqlite_file(url)
+
+    def check(*_args: Any) -> None:
+        if home is not None and not home.exists():
+            raise NotInitialised(f"No database at {home}; run `codesign init` first.")
+
+    return check
+
+
+def create_sqlite_file(url: str) -> None:
+    """Create the (empty) SQLite file a URL names, with its folder: `codesign init`'s job."""
+    home = sqlite_file(url)
+    if home is not None and not home.exists():
+        home.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(home).close()
+
+
 def _create(resolved: str) -> Engine:
     if resolved.startswith("sqlite"):
         eng = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(eng, "do_connect", _refuse_missing_file(resolved))
         event.listen(eng, "connect", _sqlite_pragmas)
         event.listen(eng, "begin", _sqlite_begin)
         return eng

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateColumn, CreateIndex
 
 from codesign import store
+from codesign.store.database import create_sqlite_file
 from codesign.store.events import GENESIS
 from codesign.store.models import Base
 
@@ -221,7 +222,7 @@ def upgrade(url: str | None = None) -> list[int]:
     """Apply every pending migration in order; return the versions applied (empty: no-op)."""
     eng = store.engine(url)
     if eng.dialect.name == "sqlite":
-        Path(make_url(str(eng.url)).database or ".").parent.mkdir(parents=True, exist_ok=True)
+        create_sqlite_file(str(eng.url))
     todo = pending(url)
     if not todo:
         return []

@@ -7,6 +7,7 @@ wherever it is shown. A contribution that may disclose risk or identifying detai
 marked `needs_review` and kept off shared views until a facilitator has looked at it.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from codesign import store
 from codesign.access import Actor
 from codesign.errors import Closed, ConsentMissing, Invalid, NotFound
 from codesign.people.participants import LANGUAGES
-from codesign.safety import safeguarding
+from codesign.safety import erasure, safeguarding
 from codesign.store import events, resend
 from codesign.store.models import Consent, Contribution, Participant, Revision
 from codesign.store.models import Session as WorkshopSession
@@ -252,17 +253,23 @@ def edit_own(contribution_id: int, text: str, url: str | None = None, *, actor: 
 
 
 def withdraw_own(contribution_id: int, url: str | None = None, *, actor: Actor) -> None:
-    """A participant takes back one contribution: it and its history are deleted, not hidden."""
+    """A participant takes back one contribution: it and its history are deleted, not hidden.
+
+    It goes the way an erasure's contributions go (`erasure.remove_contributions`: its
+    earlier revisions, votes on it, its places in components, items merged into it), and
+    the file is compacted afterwards, so its words are not left in SQLite's write-ahead log.
+    """
 
     def apply(db: Session) -> None:
-        c, s = _own(db, contribution_id, actor)
-        db.delete(c)
+        _c, s = _own(db, contribution_id, actor)
+        erasure.remove_contributions(db, {contribution_id}, Counter())
         events.record(
             db, "delete", "contribution", contribution_id, group_id=s.group_id,
             session_id=s.id, actor=actor,
         )  # fmt: skip
 
     store.write(apply, url)
+    erasure.compact(url)
 
 
 def own(

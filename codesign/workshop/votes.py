@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from codesign import store
 from codesign.access import Actor
 from codesign.errors import Closed, Invalid, NotFound
+from codesign.people import participants
 from codesign.store import Store, events
 from codesign.store.models import Contribution, Vote
 from codesign.store.models import Session as WorkshopSession
@@ -57,6 +58,7 @@ def _replace(
     db: Session, actor: Actor, s: WorkshopSession, participant_id: int, cid: int, kind: str,
     value: int | None,
 ) -> None:  # fmt: skip
+    participants.member(db, participant_id, s.group_id, actor=actor)
     db.execute(
         delete(Vote).where(
             Vote.session_id == s.id,

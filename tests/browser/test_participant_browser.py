@@ -187,6 +187,7 @@ def test_exit_leaves_no_way_back_and_clears_storage(page: Page, server: Server) 
     check = page.context.new_page()
     check.goto(server.participant_url + "voila/static/nothing-here", wait_until="commit")
     assert check.evaluate("localStorage.getItem('draft')") is None
+    assert page.context.cookies(server.participant_url) == []  # HttpOnly ones too
 
 
 def test_shift_three_times_exits(page: Page, server: Server) -> None:

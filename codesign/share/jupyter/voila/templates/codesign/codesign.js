@@ -1,10 +1,13 @@
 /* Exit this page (the GOV.UK Design System pattern) and the language bridge.
  * One click on Exit, or Shift pressed three times on its own, clears this site's
- * browser storage and replaces the page with a neutral one: location.replace() leaves
- * no history entry, so Back does not return here. */
+ * browser storage and, through the server's exit, its cookies, and replaces the page
+ * with a neutral one: location.replace() leaves no history entry, so Back does not
+ * return here. */
 (function () {
   "use strict";
-  var NEUTRAL = "https://www.bbc.co.uk/weather";
+  /* The server's exit (codesign/serving/voila_app.py) clears the HttpOnly cookies this
+     script cannot reach, then redirects to a neutral page. */
+  var EXIT = "codesign/exit";
   var shifts = 0;
   var timer = null;
 
@@ -69,7 +72,7 @@
     try { window.sessionStorage.clear(); window.localStorage.clear(); } catch (e) { /* private mode */ }
     document.title = "";
     if (document.body) { document.body.innerHTML = ""; }
-    window.location.replace(NEUTRAL);
+    window.location.replace(EXIT);
   }
 
   document.addEventListener("keydown", function (event) {
