@@ -90,6 +90,10 @@ def test_ordinary_sentences_with_numbers_are_left_alone() -> None:
         ("NI AB-12-34-56-C", "AB-12-34-56-C"),
         ("NHS 943 4765 919", "943 4765 919"),
         ("he lives at 14 Elm Road, Leeds", "14 Elm Road"),
+        # found when the fix was attacked again
+        ("nadia dot khan at gmail dot com", "nadia dot khan at gmail dot com"),
+        ("07700\u2014900\u2014123", "07700\u2014900\u2014123"),
+        ("nadia\uff20example.com", "nadia\uff20example.com"),
     ],
 )
 def test_each_identifier_the_review_found_missed_is_now_removed(text: str, identifier: str) -> None:

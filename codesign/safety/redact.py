@@ -56,7 +56,7 @@ LABELS = {
 _LEFT = r"(?<![0-9A-Za-z])"
 _RIGHT = r"(?![0-9A-Za-z])"
 _SPACE = "[ \u00a0]"
-_DASH = "[-.\u2010-\u2013/]"
+_DASH = "[-.\u2010-\u2014\u2212/]"
 _GAP = f"{_SPACE}{{0,2}}{_DASH}?{_SPACE}?"  # between digits: " ", "-", " - ", ".", "/"
 
 _PHONE = re.compile(
@@ -65,13 +65,15 @@ _PHONE = re.compile(
     rf"[1237](?:\)?{_GAP}[0-9]){{9}}{_RIGHT}"
 )
 _LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # ASCII and accented Latin
-_AT = r"(?:{s}?@{s}?|{s}?[(\[{{]{s}?at{s}?[)\]}}]{s}?|{s}at{s})".format(s=r"\s*")
+_AT = r"(?:{s}?[@\uff20]{s}?|{s}?[(\[{{]{s}?at{s}?[)\]}}]{s}?|{s}at{s})".format(s=r"\s*")
 _DOT = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\sdot\s)"
 _TLD = r"(?:com|org|net|edu|gov|info|io|uk|co|ac|nhs|de|fr|es|in|pk|bd|ie)"
+_LOCAL = f"[{_LATIN}][{_LATIN}._%+'-]*"
 _EMAIL = re.compile(
-    rf"(?<![{_LATIN}._%+'-])[{_LATIN}][{_LATIN}._%+'-]*"
-    rf"(?:@{_SPACE}?(?:[^\W_][\w-]*\.{_SPACE}?)+[A-Za-z]{{2,}}"  # the plain form
-    rf"|{_AT}(?:[^\W_][\w-]*{_DOT})+{_TLD})"  # "(at)", "[at]", " at " … "(dot)", " dot "
+    rf"(?<![{_LATIN}._%+'-])"
+    rf"(?:{_LOCAL}[@\uff20]{_SPACE}?(?:[^\W_][\w-]*\.{_SPACE}?)+[A-Za-z]{{2,}}"  # plain
+    # "(at)", "[at]", " at " … "(dot)", " dot ", on either side: "nadia dot khan at …"
+    rf"|{_LOCAL}(?:{_DOT}{_LOCAL})*{_AT}(?:[^\W_][\w-]*{_DOT})+{_TLD})"
     r"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
