@@ -4,6 +4,7 @@ embedding in other scripts, overlaps, and properties over random text."""
 import csv
 import dataclasses
 import itertools
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codesign.safety.redact import LABELS, Finding, find_identifiers, nhs_check_digit_ok, redact
+from codesign.workshop import contributions
 
 CASES = Path(__file__).parent / "data" / "redaction_cases.csv"
 MESSY = Path(__file__).parent / "data" / "redaction_messy.csv"
@@ -225,3 +227,14 @@ def test_redaction_is_idempotent_and_complete(text: str) -> None:
     once = redact(text)
     assert redact(once) == once
     assert find_identifiers(once) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["a." * 30 + "!", "a dot " * 330, "a (dot) " * 250, "x@" + "a." * 999, "0 " * 1000]
+)
+def test_no_text_makes_matching_slow(text: str) -> None:
+    """Nested repetition can make a pattern take exponential time on a few dozen characters
+    ("a.a.a.…!" took 5 s at 41 characters once); the longest contribution must stay quick."""
+    started = time.perf_counter()
+    find_identifiers(text[: contributions.MAX_CHARS])
+    assert time.perf_counter() - started < 2.0

@@ -69,11 +69,12 @@ _AT = r"(?:{s}?[@\uff20]{s}?|{s}?[(\[{{]{s}?at{s}?[)\]}}]{s}?|{s}at{s})".format(
 _DOT = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\sdot\s)"
 _TLD = r"(?:com|org|net|edu|gov|info|io|uk|co|ac|nhs|de|fr|es|in|pk|bd|ie)"
 _LOCAL = f"[{_LATIN}][{_LATIN}._%+'-]*"
+_WORD = f"[{_LATIN}][{_LATIN}_%+'-]*"  # no dot: "a.b.c" splits one way only, never exponentially
 _EMAIL = re.compile(
     rf"(?<![{_LATIN}._%+'-])"
     rf"(?:{_LOCAL}[@\uff20]{_SPACE}?(?:[^\W_][\w-]*\.{_SPACE}?)+[A-Za-z]{{2,}}"  # plain
     # "(at)", "[at]", " at " … "(dot)", " dot ", on either side: "nadia dot khan at …"
-    rf"|{_LOCAL}(?:{_DOT}{_LOCAL})*{_AT}(?:[^\W_][\w-]*{_DOT})+{_TLD})"
+    rf"|{_WORD}(?:{_DOT}{_WORD})*{_AT}(?:[^\W_][\w-]*{_DOT})+{_TLD})"
     r"(?![A-Za-z0-9-])",
     re.IGNORECASE,
 )
