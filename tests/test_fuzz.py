@@ -9,6 +9,7 @@ The database examples run against one demo database per backend (`module_demo_ur
 import csv
 import io
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,12 @@ from codesign.intake import importers, polis, polis_import
 from codesign.store.models import Consent, Contribution, Event, Participant, Vote
 from codesign.workshop import contributions, sessions
 
+DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 ANY_CHAR = st.one_of(  # any code point, with lone surrogates and controls made common
-    st.characters(), st.characters(categories=["Cs"]), st.characters(categories=["Cc"])
+    st.characters(),
+    st.characters(categories=["Cs"]),
+    st.characters(categories=["Cc"]),
+    st.sampled_from(DIRECTION_CONTROLS),
 )
 
 
@@ -58,7 +63,10 @@ def test_form_fields_are_stored_as_checked_or_refused_clearly(
     except Invalid as exc:
         assert exc.message and "{" not in exc.message
         return
-    assert body == text.strip() and 0 < len(body) <= contributions.MAX_CHARS
+    assert 0 < len(body) <= contributions.MAX_CHARS and body == body.strip()
+    assert body == unicodedata.normalize("NFC", body) == contributions.clean(body)
+    assert not [c for c in body if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    assert not set(body) & set(DIRECTION_CONTROLS)
     body.encode("utf-8")  # whatever passes can be stored on either backend
 
 
@@ -74,7 +82,7 @@ def test_submitting_any_text_stores_it_exactly_or_refuses(module_demo_url: str, 
         assert _counts(url) == before
         return
     with store.reading(url) as db:
-        assert db.get_one(Contribution, stored.id).text == text.strip()
+        assert db.get_one(Contribution, stored.id).text == contributions.clean(text)
 
 
 def _csv_text(rows: list[list[str]], header: list[str]) -> str:

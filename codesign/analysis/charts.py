@@ -29,7 +29,12 @@ LABEL_CHARS = 48
 # falls back along this list glyph by glyph, but does not join or reorder complex scripts.
 FONTS = ["DejaVu Sans", "Noto Sans Arabic", "Noto Sans Bengali", "Noto Sans Gurmukhi",
          "Noto Sans Gujarati", "Noto Sans Devanagari"]  # fmt: skip
-STYLE: dict[str, Any] = {"font.family": FONTS, "svg.hashsalt": "codesign"}
+STYLE: dict[str, Any] = {
+    "font.family": FONTS,
+    "svg.hashsalt": "codesign",
+    "text.parse_math": False,  # a label like "$^{$" is text, not mathtext that fails to parse
+    "text.usetex": False,
+}
 P = ParamSpec("P")
 
 

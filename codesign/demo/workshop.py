@@ -19,7 +19,7 @@ from codesign.access import ADMIN
 from codesign.advisory import feedback, toolkit
 from codesign.config import WORKSHOP_DATA
 from codesign.people import groups, participants
-from codesign.people.codes import DIGITS, LETTERS
+from codesign.people.codes import join_code_from
 from codesign.store import events
 from codesign.store.models import Participant, Rating, ToolkitSection, Vote
 from codesign.store.models import Session as WorkshopSession
@@ -31,9 +31,7 @@ DEMO_FILE = WORKSHOP_DATA / "demo" / "workshop.json"
 
 def demo_code(key: str) -> str:
     """A stable join code for a demo session, drawn from the same alphabet as real ones."""
-    raw = hashlib.sha256(f"codesign-demo:{key}".encode()).digest()
-    letters = "".join(LETTERS[b % len(LETTERS)] for b in raw[:3])
-    return letters + "".join(DIGITS[b % len(DIGITS)] for b in raw[3:6])
+    return join_code_from(hashlib.sha256(f"codesign-demo:{key}".encode()).digest())
 
 
 def _sessions(db: Session, data: dict[str, Any]) -> dict[str, WorkshopSession]:

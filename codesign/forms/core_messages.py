@@ -12,6 +12,10 @@ PARTICIPANT_FACING = (
     N_("That is longer than 2,000 characters. Please shorten it and send again."),
     N_("This form was already sent with different words. Please reload and try again."),
     N_("The text contains a character that cannot be saved."),
+    N_(
+        "The text contains a hidden character that changes the direction of writing. "
+        "Please type it again rather than pasting it."
+    ),
     N_("The facilitator has closed this part of the session."),
     N_("This session has closed. Thank you for taking part."),
     N_("Voting is not open right now."),

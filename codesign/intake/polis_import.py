@@ -22,6 +22,7 @@ of their own (`codesign.intake.polis_review`), because unlike a live disclosure 
 were moderated once already, in Pol.is.
 """
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,10 +115,17 @@ def _checked(directory: Path) -> polis.PolisExport:
     stray = sorted({v.comment_ref for v in export.votes} - known)
     if stray:
         raise Invalid(f"votes.csv: comment-id {stray[0]} is not in comments.csv.")
-    empty = next((c.ref for c in export.comments if not c.text.strip()), None)
-    if empty is not None:
-        raise Invalid(f"comments.csv: comment-id {empty} has no text.")
-    return export
+    return dataclasses.replace(export, comments=[_cleaned(c) for c in export.comments])
+
+
+def _cleaned(comment: polis.PolisComment) -> polis.PolisComment:
+    """The comment with its text through the one intake rule (`contributions.clean`): a
+    comment that breaks it (empty, over 2,000 characters, a direction override …) stops
+    the import with its comment-id, so the team can fix the export and import it again."""
+    try:
+        return dataclasses.replace(comment, text=contributions.clean(comment.text))
+    except Invalid as exc:
+        raise Invalid(f"comments.csv: comment-id {comment.ref}: {exc.message}") from exc
 
 
 def _provenance(directory: Path, actor: Actor) -> str:

@@ -1,8 +1,13 @@
 """Short codes people type or read aloud: join codes, pseudonyms and withdrawal codes.
 
 Join codes avoid letters and digits that look or sound alike (no I/1, O/0, S/5, B/8, Z/2)
-and are matched case-insensitively, ignoring spaces and dashes, so "hkt 479", "HKT-479"
-and "HKT479" all open the same session.
+and are matched case-insensitively, ignoring spaces and dashes, so "hkt 479 wxa",
+"HKT-479-WXA" and "HKT479WXA" all open the same session.
+
+A join code is three letters, three digits and three letters: about 4.25 billion codes
+(`JOIN_CODES`), read aloud in three short groups. With the participant form's lock-out
+(`codesign.forms.context.CodeTries`) guessing one is hopeless; `benchmarks/bench_join_codes.py`
+measures how hopeless. Sessions made before codes grew keep their six-character codes.
 """
 
 import hashlib
@@ -10,6 +15,9 @@ import secrets
 
 LETTERS = "ACDEFHJKMNPRTUVWXY"
 DIGITS = "34679"
+JOIN_CODE_SHAPE = (LETTERS,) * 3 + (DIGITS,) * 3 + (LETTERS,) * 3
+"""The alphabet of each character of a join code, in order."""
+JOIN_CODES = len(LETTERS) ** 6 * len(DIGITS) ** 3
 WITHDRAWAL_ALPHABET = LETTERS + DIGITS
 
 ADJECTIVES = (
@@ -103,14 +111,20 @@ def normalise_join_code(raw: str) -> str:
 
 
 def new_join_code() -> str:
-    """Three letters and three digits, e.g. `HKT479`; displayed as `HKT 479`."""
-    letters = "".join(secrets.choice(LETTERS) for _ in range(3))
-    digits = "".join(secrets.choice(DIGITS) for _ in range(3))
-    return letters + digits
+    """Three letters, three digits, three letters, e.g. `HKT479WXA`; shown as `HKT 479 WXA`."""
+    return "".join(secrets.choice(alphabet) for alphabet in JOIN_CODE_SHAPE)
+
+
+def join_code_from(seed: bytes) -> str:
+    """The join code a seed's bytes pick (one byte per character), for stable demo codes."""
+    return "".join(
+        alphabet[b % len(alphabet)] for alphabet, b in zip(JOIN_CODE_SHAPE, seed, strict=False)
+    )
 
 
 def display_join_code(code: str) -> str:
-    return f"{code[:3]} {code[3:]}"
+    """The code in groups of three, easy to read aloud: `HKT 479 WXA` (or `HKT 479`)."""
+    return " ".join(code[i : i + 3] for i in range(0, len(code), 3))
 
 
 def new_pseudonym(taken: set[str]) -> str:

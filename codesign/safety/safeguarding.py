@@ -27,6 +27,7 @@ IDENTIFIER_REASONS = {
     "postcode": "contains a postcode",
     "ni_number": "contains a National Insurance number",
     "nhs_number": "contains an NHS number",
+    "address": "contains a street address",
 }
 
 _LIST_KEYS = ("phrases", "needs_review", "patterns")

@@ -2,11 +2,22 @@
 
 The participant form calls `submit` with a client submission id, so a double click or a
 resent form stores one row, and the same id with different content is refused rather
-than overwritten. Text is never altered or escaped on the way in: it is escaped
-wherever it is shown. A contribution that may disclose risk or identifying details is
+than overwritten.
+
+`clean` is the one rule for text at intake, used by the forms, the CSV imports
+(contributions and advisory feedback), moderation edits and Pol.is imports: the text is
+put in Unicode NFC form; a pasted line break of another kind (\r\n, vertical tab, form
+feed, U+2028 …) becomes "\n"; every other C0 or C1 control character is dropped (tab
+and newline are kept); a bidirectional embedding, override or isolate (U+202A–202E,
+U+2066–2069, which can make text display in another order than it was written) is
+refused with a message the participant can act on; and the text must not be empty or
+over 2,000 characters. Beyond that, text is stored as written and escaped wherever it
+is shown. A contribution that may disclose risk or identifying details is
 marked `needs_review` and kept off shared views until a facilitator has looked at it.
 """
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,16 +44,28 @@ MAX_CHARS = 2000
 
 EMPTY = "Please write something before sending, or choose Pass."
 TOO_LONG = "That is longer than 2,000 characters. Please shorten it and send again."
+HIDDEN_DIRECTION = (
+    "The text contains a hidden character that changes the direction of writing. "
+    "Please type it again rather than pasting it."
+)
+
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
-    """Check text without changing it, apart from trimming surrounding white space."""
-    stripped = text.strip()
+    """The text to store from what someone typed, pasted or imported (the module's rule),
+    or `Invalid` with a message for the person who wrote it."""
+    normal = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text)))
+    stripped = normal.strip()
     if not stripped:
         raise Invalid(EMPTY)
     if len(stripped) > MAX_CHARS:
         raise Invalid(TOO_LONG)
-    if "\x00" in stripped or not _encodable(stripped):
+    if _DIRECTION_CONTROLS.search(stripped):
+        raise Invalid(HIDDEN_DIRECTION)
+    if not _encodable(stripped):
         raise Invalid("The text contains a character that cannot be saved.")
     return stripped
 
