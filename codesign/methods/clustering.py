@@ -66,6 +66,7 @@ REPRESENTATIVES = 2
 CHAR_NGRAMS = (2, 5)
 FALLBACK_LABEL = 40
 MATCH_THRESHOLD = 0.5
+LANGUAGE_SHRINK = 10
 
 Matrix: TypeAlias = np.ndarray | sp.csr_matrix
 
@@ -154,7 +155,9 @@ def _represent(
     if method == "tfidf":
         return _tfidf_features(texts, [f"{s.name}. {s.description}" for s in seeds])
     raw = embedding.encode(texts, progress) if vectors is None else vectors
-    return aligned(raw, texts), _seed_vectors(seeds)
+    written = [languages.detect(text) for text in texts]
+    points = embedding.balance(embedding.align(raw, written), written, LANGUAGE_SHRINK)
+    return points, _seed_vectors(seeds)
 
 
 def aligned(vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
