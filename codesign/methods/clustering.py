@@ -66,7 +66,7 @@ REPRESENTATIVES = 2
 CHAR_NGRAMS = (2, 5)
 FALLBACK_LABEL = 40
 MATCH_THRESHOLD = 0.5
-LANGUAGE_SHRINK = 10
+LANGUAGE_SHRINK = 2
 
 Matrix: TypeAlias = np.ndarray | sp.csr_matrix
 

@@ -116,7 +116,9 @@ def balance(vectors: np.ndarray, languages: Sequence[str], shrink: float) -> np.
     six translations still sorted partly by language (language NMI 21); moving each
     language's mean onto the set's mean took it to under 2 (benchmarks/bench_clustering).
     A language with few texts says little about its own direction, and its mean is mostly
-    what those texts are about, so its shift is shrunk by n / (n + `shrink`).
+    what those texts are about, so its shift is shrunk by n / (n + `shrink`) (clustering
+    uses 2: larger values left a romanised note of four parallel proposals in the wrong
+    component, tests/test_clustering.py).
     """
     points = np.asarray(vectors, dtype=np.float32)
     if not len(points):
