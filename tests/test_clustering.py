@@ -137,6 +137,19 @@ def test_keywords_in_every_language_skip_stop_words_numbers_and_gaps() -> None:
         assert word in stop
 
 
+def test_contractions_and_fillers_never_label_a_component() -> None:
+    """The demo's review showed "african; dont; racism" and "men · arent · coming"."""
+    texts = [
+        "Men dont open up in a group, they arent used to it",
+        "Men don't talk in groups, they aren't used to it",
+        "Actually the racism men face is completely ignored, dont pretend otherwise",
+    ]
+    for component in suggest_components(texts, k=1, max_keywords=20, method="tfidf"):
+        words = {w for keyword in component.keywords for w in keyword.split()}
+        assert {"men", "racism"} <= words
+        assert not words & {"dont", "don", "arent", "aren", "actually", "completely"}
+
+
 def test_a_label_without_keywords_is_whole_words_of_the_most_typical_member() -> None:
     long = "Weekend ones, because evenings are when many of the men are working late shifts"
     assert clustering._short_label([], long) == "Weekend ones, because evenings are when…"
