@@ -69,7 +69,7 @@ SIB_SAMPLE = 200
 SIB_TOPICS = 7
 QUALITY_SAMPLE = 150
 SIZES = (500, 10000)
-CHILD_LIMIT = 300
+CHILD_LIMIT = 900
 TOPICS = [
     "housing support after leaving an abusive home",
     "faith leaders mosque church temple gurdwara involvement",
