@@ -9,7 +9,8 @@ Two representations, measured side by side in `benchmarks/bench_clustering.py`:
 
 - "multilingual" (the default where it runs): sentence vectors from
   `codesign.methods.embedding` (multilingual-e5-small, shipped inside an installed
-  package), each language's measured offset removed (`embedding.align`). Callers that
+  package), each language's measured offset removed (`embedding.align`), then what is
+  left of each language's direction in the set itself (`embedding.balance`). Callers that
   cache vectors pass them in; otherwise they are computed here.
 - "tfidf" (the fallback where the embedding engine cannot run): NFKC-normalised TF-IDF
   over word 1–2-grams and character 2–5-grams inside word boundaries, blended 35/65,
