@@ -3,8 +3,10 @@ tiny inputs, determinism, for the multilingual route and the TF-IDF fallback."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 
+import numpy as np
 import pytest
 
 from codesign.methods import clustering, embedding, languages
@@ -311,3 +313,21 @@ def test_components_are_matched_across_sessions_by_meaning_never_within_one() ->
     assert groups[:4] == groups[4:]  # each English component meets its Urdu twin
     assert len(set(groups[:4])) == 4  # and never another component of its own session
     assert clustering.match_across(centroids, [1] * 8, list(range(8))) == list(range(8))
+
+
+def test_a_language_direction_left_in_the_vectors_does_not_split_a_topic() -> None:
+    """What SIB-200 showed: each language's own direction outweighed the topic until
+    every language was centred within the set (`embedding.balance`)."""
+    rng = np.random.default_rng(0)
+    topic, language = rng.normal(size=(2, embedding.DIMENSIONS))
+    rows, texts, truth = [], [], []
+    for t, sign in itertools.product((1, -1), (1, -1)):
+        for i in range(6):
+            rows.append(t * topic + 3 * sign * language + rng.normal(size=embedding.DIMENSIONS))
+            texts.append(f"proposal {i}" if sign > 0 else f"تجویز {i}")
+            truth.append(t)
+    found = suggest_components(texts, k=2, method="multilingual", vectors=np.array(rows))
+    assert sorted(sorted(c.members) for c in found) == [
+        [i for i, t in enumerate(truth) if t == 1],
+        [i for i, t in enumerate(truth) if t == -1],
+    ]
