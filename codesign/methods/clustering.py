@@ -156,9 +156,7 @@ def _represent(
     if method == "tfidf":
         return _tfidf_features(texts, [f"{s.name}. {s.description}" for s in seeds])
     raw = embedding.encode(texts, progress) if vectors is None else vectors
-    written = [languages.detect(text) for text in texts]
-    points = embedding.balance(embedding.align(raw, written), written, LANGUAGE_SHRINK)
-    return points, _seed_vectors(seeds)
+    return aligned(raw, texts), _seed_vectors(seeds)
 
 
 def aligned(vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
@@ -198,10 +196,21 @@ def _components_for(
     """Claim texts for seeds, cluster the rest, and describe each cluster."""
     labels = _seed_labels(*_for_seeding(points, seed_points), threshold)
     free = np.flatnonzero(labels < 0)
-    if free.size:
-        labels[free] = len(seeds) + _cluster(_reduce(points[free]), k)
     chosen = [texts[i] for i in filled]
+    if free.size:
+        rest = _balanced(points[free], [chosen[i] for i in free])
+        labels[free] = len(seeds) + _cluster(_reduce(rest), k)
     return _describe(chosen, filled, points, labels, [s.name for s in seeds], max_keywords)
+
+
+def _balanced(points: Matrix, texts: list[str]) -> Matrix:
+    """Sentence vectors with what is left of each language's direction in this set removed
+    (`embedding.balance`), so k-means groups by meaning; TF-IDF as is. Only the texts
+    k-means groups are balanced: seeds and their claims stay in the aligned space that
+    edited components' vectors are taken in."""
+    if sp.issparse(points):
+        return points
+    return embedding.balance(points, [languages.detect(t) for t in texts], LANGUAGE_SHRINK)
 
 
 def _for_seeding(points: Matrix, seed_points: Matrix) -> tuple[Matrix, Matrix]:
