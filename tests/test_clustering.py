@@ -3,8 +3,10 @@ tiny inputs, determinism, for the multilingual route and the TF-IDF fallback."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 
+import numpy as np
 import pytest
 
 from codesign.methods import clustering, embedding, languages
@@ -135,6 +137,19 @@ def test_keywords_in_every_language_skip_stop_words_numbers_and_gaps() -> None:
                 assert any(keyword in " ".join(t.lower().split()) for t in texts), keyword
     for word in ("اور", "और", "এবং", "ਅਤੇ", "અને", "chahiye", "the"):
         assert word in stop
+
+
+def test_contractions_and_fillers_never_label_a_component() -> None:
+    """The demo's review showed "african; dont; racism" and "men · arent · coming"."""
+    texts = [
+        "Men dont open up in a group, they arent used to it",
+        "Men don't talk in groups, they aren't used to it",
+        "Actually the racism men face is completely ignored, dont pretend otherwise",
+    ]
+    for component in suggest_components(texts, k=1, max_keywords=20, method="tfidf"):
+        words = {w for keyword in component.keywords for w in keyword.split()}
+        assert {"men", "racism"} <= words
+        assert not words & {"dont", "don", "arent", "aren", "actually", "completely"}
 
 
 def test_a_label_without_keywords_is_whole_words_of_the_most_typical_member() -> None:
@@ -298,3 +313,21 @@ def test_components_are_matched_across_sessions_by_meaning_never_within_one() ->
     assert groups[:4] == groups[4:]  # each English component meets its Urdu twin
     assert len(set(groups[:4])) == 4  # and never another component of its own session
     assert clustering.match_across(centroids, [1] * 8, list(range(8))) == list(range(8))
+
+
+def test_a_language_direction_left_in_the_vectors_does_not_split_a_topic() -> None:
+    """What SIB-200 showed: each language's own direction outweighed the topic until
+    every language was centred within the set (`embedding.balance`)."""
+    rng = np.random.default_rng(0)
+    topic, language = rng.normal(size=(2, embedding.DIMENSIONS))
+    rows, texts, truth = [], [], []
+    for t, sign in itertools.product((1, -1), (1, -1)):
+        for i in range(6):
+            rows.append(t * topic + 3 * sign * language + rng.normal(size=embedding.DIMENSIONS))
+            texts.append(f"proposal {i}" if sign > 0 else f"تجویز {i}")
+            truth.append(t)
+    found = suggest_components(texts, k=2, method="multilingual", vectors=np.array(rows))
+    assert sorted(sorted(c.members) for c in found) == [
+        [i for i, t in enumerate(truth) if t == 1],
+        [i for i, t in enumerate(truth) if t == -1],
+    ]

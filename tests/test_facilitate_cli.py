@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from codesign.access import ADMIN
 from codesign.cli import main
 from codesign.demo import workshop as demo
-from codesign.workshop import sessions
+from codesign.workshop import contributions, sessions
 from tests import polis_files
 from tests.polis_files import STATEMENTS
 
@@ -139,3 +139,18 @@ def test_a_real_polis_conversation(demo_sqlite: str, conversation: str) -> None:
     groups = json.loads(run("opinion-groups", "--session", code, "--json", "--db", demo_sqlite))
     assert len(groups["groups"]) >= 2
     assert all(p["ref"].isdigit() for g in groups["groups"] for p in g["participants"])
+
+
+def test_cluster_text_shows_two_typical_proposals_per_component(store_url: str) -> None:
+    code = new_session(store_url)
+    info = sessions.by_code(code, store_url)
+    texts = [statement.text for statement in STATEMENTS[:9]]
+    for text in texts:
+        contributions.submit(info.id, None, text, actor=ADMIN, url=store_url)
+    out = run("cluster", "--session", code, "--k", "3", "--method", "tfidf", "--db", store_url)
+    typical = [line for line in out.splitlines() if line.startswith("  typical: ")]
+    assert len(typical) == 3
+    for line in typical:
+        quoted = line.removeprefix("  typical: ").split(" · ")
+        assert 1 <= len(quoted) <= 2
+        assert all(q.strip("“”") in texts for q in quoted)

@@ -54,6 +54,8 @@ def cluster(
     for comp in found:
         written = ", ".join(languages.name(code) for code in comp.languages)
         click.echo(f"{comp.label}  ({len(comp.members)}; {written})  {', '.join(comp.keywords)}")
+        # The members nearest the centre say what a component is about faster than its words.
+        click.echo("  typical: " + " · ".join(f"“{m.text[:100]}”" for m in comp.representatives))
         for member in comp.members:
             click.echo(f"    [{member.ref or member.id}] {member.text[:100]}")
 

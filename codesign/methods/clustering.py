@@ -9,7 +9,8 @@ Two representations, measured side by side in `benchmarks/bench_clustering.py`:
 
 - "multilingual" (the default where it runs): sentence vectors from
   `codesign.methods.embedding` (multilingual-e5-small, shipped inside an installed
-  package), each language's measured offset removed (`embedding.align`). Callers that
+  package), each language's measured offset removed (`embedding.align`), then what is
+  left of each language's direction in the set itself (`embedding.balance`). Callers that
   cache vectors pass them in; otherwise they are computed here.
 - "tfidf" (the fallback where the embedding engine cannot run): NFKC-normalised TF-IDF
   over word 1–2-grams and character 2–5-grams inside word boundaries, blended 35/65,
@@ -66,6 +67,7 @@ REPRESENTATIVES = 2
 CHAR_NGRAMS = (2, 5)
 FALLBACK_LABEL = 40
 MATCH_THRESHOLD = 0.5
+LANGUAGE_SHRINK = 2
 
 Matrix: TypeAlias = np.ndarray | sp.csr_matrix
 
@@ -194,10 +196,21 @@ def _components_for(
     """Claim texts for seeds, cluster the rest, and describe each cluster."""
     labels = _seed_labels(*_for_seeding(points, seed_points), threshold)
     free = np.flatnonzero(labels < 0)
-    if free.size:
-        labels[free] = len(seeds) + _cluster(_reduce(points[free]), k)
     chosen = [texts[i] for i in filled]
+    if free.size:
+        rest = _balanced(points[free], [chosen[i] for i in free])
+        labels[free] = len(seeds) + _cluster(_reduce(rest), k)
     return _describe(chosen, filled, points, labels, [s.name for s in seeds], max_keywords)
+
+
+def _balanced(points: Matrix, texts: list[str]) -> Matrix:
+    """Sentence vectors with what is left of each language's direction in this set removed
+    (`embedding.balance`), so k-means groups by meaning; TF-IDF as is. Only the texts
+    k-means groups are balanced: seeds and their claims stay in the aligned space that
+    edited components' vectors are taken in."""
+    if sp.issparse(points):
+        return points
+    return embedding.balance(points, [languages.detect(t) for t in texts], LANGUAGE_SHRINK)
 
 
 def _for_seeding(points: Matrix, seed_points: Matrix) -> tuple[Matrix, Matrix]:
