@@ -25,12 +25,13 @@ def pdf_text(path: Path) -> str:
 
 
 def pieces(text: str) -> list[str]:
-    """What must appear unbroken: a left-to-right text whole; a right-to-left one clause by
-    clause, because Poppler lays out each clause of an Urdu sentence on its own around an
-    Arabic comma (each clause still copies word for word)."""
+    """What must appear unbroken: a left-to-right text whole; a right-to-left one word by
+    word, because Poppler lays out each clause of an Urdu sentence on its own around an
+    Arabic comma, and a clause wrapped onto a second line comes out after the clause
+    that follows it (each word still copies as written; docs/review.md)."""
     if direction(text) == "ltr":
         return [" ".join(text.split())]
-    return [" ".join(part.split()) for part in CLAUSE.split(text) if part.strip()]
+    return [word for part in CLAUSE.split(text) for word in part.split()]
 
 
 def missing(texts: list[str], extracted: str) -> list[str]:

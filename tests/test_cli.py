@@ -52,7 +52,7 @@ def test_session_new_and_list_json_shapes(store_url: str) -> None:
             store_url,
         )
     )
-    assert len(made["code"]) == 6 and made["group"] == "family-group" and made["title"] == "Day one"
+    assert len(made["code"]) == 9 and made["group"] == "family-group" and made["title"] == "Day one"
     listed = json.loads(run("session", "list", "--json", "--db", store_url))
     assert {"code": made["code"], "group": "family-group", "title": "Day one"} in listed
     assert all(set(item) == {"code", "group", "title"} for item in listed)

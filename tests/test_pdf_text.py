@@ -53,3 +53,11 @@ def test_the_review_report_copies_its_contributions(demo_sqlite: str, tmp_path: 
     assert "ur" in shown_languages and len(shown_languages & {"bn", "pa", "gu", "hi"}) >= 1
     pdf = exports.export(code, "pdf", tmp_path / "r.pdf", url=demo_sqlite, actor=ADMIN)
     assert missing(shown, pdf_text(pdf)) == []
+
+
+def test_mixed_script_text_copies_each_script_as_written(tmp_path: Path) -> None:
+    """One note in Latin, Urdu and four Indic scripts: each run copies as written."""
+    mixed = "support خاندان پرواہ পরিবারের ਪਰਿਵਾਰ પરિવાર परिवार"
+    extracted = pdf_text(write_pdf(_page({"und": mixed}), tmp_path / "mixed.pdf"))
+    assert "পরিবারের ਪਰਿਵਾਰ પરિવાર परिवार" in extracted
+    assert "خاندان پرواہ" in extracted and "support" in extracted
