@@ -62,6 +62,20 @@ def test_html_report_has_its_sections(demo_sqlite: str, tmp_path: Path) -> None:
     assert f"{len(DEMO['contributions'])} contributions" in html
 
 
+def test_html_report_sets_each_proposals_language_and_keeps_rtl_bullets_in_their_cell(
+    demo_sqlite: str, tmp_path: Path
+) -> None:
+    """Issue 13: consensus and divisive quotes had no `lang`, and an Urdu list item's
+    bullet hung past the table cell's border."""
+    html = _export(demo_sqlite, "html", tmp_path).read_text(encoding="utf-8")
+    tree = etree.HTML(html)
+    quoted = tree.xpath("//h3[. = 'Consensus proposals']/following-sibling::blockquote")
+    assert quoted and all(q.get("lang") for q in quoted)
+    assert all(q.get("lang") == "ur" for q in quoted if q.get("dir") == "rtl")
+    assert tree.xpath("//ul[@class = 'contribs']/li[@dir = 'rtl']")
+    assert "ul.contribs { margin: 0; padding: 0; list-style-position: inside; }" in html
+
+
 def test_zip_has_every_table_and_the_csv_contract(demo_sqlite: str, tmp_path: Path) -> None:
     path = _export(demo_sqlite, "zip", tmp_path)
     single = _export(demo_sqlite, "csv", tmp_path / "single")
