@@ -76,6 +76,18 @@ def test_html_report_sets_each_proposals_language_and_keeps_rtl_bullets_in_their
     assert "ul.contribs { margin: 0; padding: 0; list-style-position: inside; }" in html
 
 
+def test_an_empty_sessions_report_says_no_participation_yet(
+    demo_sqlite: str, tmp_path: Path
+) -> None:
+    """Issue 13: "Only 0 people took part", "1 sessions" and an empty chart."""
+    info = sessions.create("advisory", "Nobody came", actor=ADMIN, url=demo_sqlite)
+    html = _export(demo_sqlite, "html", tmp_path, info.code).read_text(encoding="utf-8")
+    assert "0 contributions, 0 votes, 0 participants, 1 session." in html
+    participation = html.split('<section id="participation">')[1].split("</section>")[0]
+    assert "No participation yet." in participation
+    assert "<img" not in participation and "Only 0" not in participation
+
+
 def test_zip_has_every_table_and_the_csv_contract(demo_sqlite: str, tmp_path: Path) -> None:
     path = _export(demo_sqlite, "zip", tmp_path)
     single = _export(demo_sqlite, "csv", tmp_path / "single")

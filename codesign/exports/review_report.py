@@ -65,7 +65,14 @@ def environment() -> Environment:
         finalize=finalize,
     )
     env.filters["direction"] = direction
+    env.filters["counted"] = counted
     return env
+
+
+def counted(number: int, noun: str) -> str:
+    """A count with its noun, singular for one: a newcomer's first report (one session,
+    few people) should not read "1 sessions"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_html(scope: Scope, tables: Tables) -> str:
