@@ -94,7 +94,10 @@ def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None
     assert paragraphs[0] == "You said, we did"
     blocks = _html_blocks(page)
     assert [b for b in blocks if not any(b in p for p in paragraphs)] == []
-    assert document.core_properties.title == advisory_report.TITLE
+    props = document.core_properties
+    assert props.title == advisory_report.TITLE and props.subject
+    assert props.author == props.last_modified_by == "codesign" and not props.comments
+    assert props.created is not None and props.created.year >= 2026  # not python-docx's 2013
     assert paragraphs[-1] == advisory_report.PRIVACY_NOTE
     dated = [p for p in paragraphs if re.search(r", on version \d+, \d\d \w+ 20\d\d$", p)]
     assert len(dated) == len(_decided(advisory_url))

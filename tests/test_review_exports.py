@@ -118,6 +118,7 @@ def test_xlsx_has_one_sheet_per_table_and_no_formulas(demo_sqlite: str, tmp_path
     _plant(demo_sqlite, formula)
     book = load_workbook(_export(demo_sqlite, "xlsx", tmp_path))
     assert book.sheetnames == list(TABLES)
+    assert book.properties.title == "codesign export: Whole programme"
     planted = next(c for c in book["contributions"]["I"] if c.value == formula)
     assert planted.data_type == "s" and planted.quotePrefix
     shown = [c.value for sheet in book for row in sheet.iter_rows() for c in row]

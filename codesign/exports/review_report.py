@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from codesign.analysis import charts, comparison, participation, review, themes
 from codesign.analysis.rows import Scope
-from codesign.analysis.tables import Tables
+from codesign.analysis.tables import Tables, scope_title
 from codesign.config import TEMPLATES
 from codesign.methods.printable import direction, finalize
 
@@ -32,7 +32,7 @@ def context(scope: Scope, tables: Tables) -> dict[str, Any]:
     activity = review.timeline(tables)
     sessions = tables["sessions"]
     return {
-        "title": sessions[0]["title"] if scope.session_id and sessions else "Whole programme",
+        "title": scope_title(scope, tables),
         "generated": datetime.now(UTC).strftime("%d %B %Y"),
         "deidentified": scope.deidentified,
         "synthetic": any(s["synthetic"] for s in sessions),
