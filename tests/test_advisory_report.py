@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import lxml.html
 import pytest
+from docx.oxml.ns import qn
 from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -84,6 +85,18 @@ def _html_blocks(page: str) -> list[str]:
     tree = lxml.html.fromstring(page)
     blocks = tree.xpath("//h1 | //p | //blockquote | //h2 | //h3 | //footer")
     return [" ".join(b.text_content().split()) for b in blocks]
+
+
+def test_docx_lays_an_urdu_comment_right_to_left() -> None:
+    """Issue 13: the HTML sets dir="rtl" on Urdu, the Word report laid it out left to right."""
+    document = docx.Document()
+    urdu = document.add_paragraph("پروگرام میں خاندان کو شامل کریں۔")
+    english = document.add_paragraph("Involve the family.")
+    for paragraph in (urdu, english):
+        advisory_report._docx_direction(paragraph, paragraph.text)
+    assert urdu._p.pPr.find(qn("w:bidi")) is not None
+    assert urdu.runs[0]._r.rPr.find(qn("w:rtl")) is not None
+    assert english._p.pPr is None or english._p.pPr.find(qn("w:bidi")) is None
 
 
 def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None:

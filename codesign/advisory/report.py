@@ -48,6 +48,7 @@ from codesign.store.models import (
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph as DocxParagraph
 
 FORMATS = ("html", "docx", "pdf")
 TITLE = "You said, we did: Cultural Competency Toolkit"
@@ -269,10 +270,21 @@ def _docx_change(doc: "DocxDocument", ops: list[Op]) -> None:
             run.font.color.rgb = RGBColor(0x1B, 0x5E, 0x20)
 
 
+def _docx_direction(paragraph: "DocxParagraph", text: str) -> None:
+    """Right to left for an Urdu comment, as the HTML's dir="rtl": Word otherwise lays
+    it out left to right, with its punctuation at the wrong end."""
+    from docx.oxml import OxmlElement
+
+    if direction(text) == "rtl":
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+
+
 def _docx_item(doc: "DocxDocument", item: ReportItem) -> None:
     """One answered comment, line for line as the HTML article shows it."""
     doc.add_heading(printable(item.heading), level=3)
-    doc.add_paragraph(printable(item.text), style="Quote")
+    _docx_direction(doc.add_paragraph(printable(item.text), style="Quote"), item.text)
     verdict = doc.add_paragraph()
     verdict.add_run(item.status_label).bold = True
     verdict.add_run(printable(f" {item.rationale} {item.decided}"))
