@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_startup.py   (about 2–4 minutes)
 
 For each pool size, on a fresh copy of the demo workshop (`codesign init`, `codesign
-demo`), runs `codesign serve --port 0 --pool N` exactly as a facilitator would (both
+demo`), runs `codesign serve --port 0 --participants N` exactly as a facilitator would (both
 servers, loopback only) and times from launching it to (1) its two URLs printed and
 (2) a warm pool: N kernels started, each has run the participant notebook, and the whole
 process tree has gone idle (Voilà reports the pool "filled" before the notebooks have
@@ -25,7 +25,7 @@ import server_processes as procs
 from codesign.serving import serve
 
 CODESIGN = str(Path(sys.executable).with_name("codesign"))
-POOLS = (10, serve.DEFAULT_POOL)
+PARTICIPANTS = (8, serve.DEFAULT_PARTICIPANTS)  # pools of 10 and 50
 WARM_TIMEOUT = 300  # seconds: a pool that is not warm by then is a failure, not a figure
 STOP_TIMEOUT = 60
 
@@ -43,11 +43,12 @@ def urls_printed(proc: subprocess.Popen[str]) -> None:
             raise SystemExit(f"codesign serve printed {line!r}, not {prefix}…")
 
 
-def time_to_warm(db: str, pool: int) -> tuple[float, float]:
+def time_to_warm(db: str, participants: int) -> tuple[float, float]:
     """Seconds from launching `codesign serve` to its URLs, and to a warm pool."""
+    pool = serve.size_for(participants).pool
     started = time.monotonic()
     proc = subprocess.Popen(
-        [CODESIGN, "serve", "--port", "0", "--pool", str(pool), "--db", db],
+        [CODESIGN, "serve", "--port", "0", "--participants", str(participants), "--db", db],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
@@ -73,12 +74,13 @@ def stop(proc: subprocess.Popen[str]) -> None:
 def main() -> None:
     rows: list[docs_figures.Row] = []
     print(f"{'--pool':>6} {'URLs printed':>13} {'pool warm':>10}")
-    for pool in POOLS:
+    for participants in PARTICIPANTS:
+        pool = serve.size_for(participants).pool
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
             db = f"sqlite:///{folder}/demo.sqlite"
             codesign("init", "--db", db)
             codesign("demo", "--db", db)
-            printed, warm = time_to_warm(db, pool)
+            printed, warm = time_to_warm(db, participants)
         print(f"{pool:>6} {printed:>12.1f}s {warm:>9.1f}s")
         rows.append({"--pool": pool, "URLs printed (s)": printed, "pool warm (s)": warm})
     docs_figures.record("startup", rows)

@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import lxml.html
 import pytest
+from docx.oxml.ns import qn
 from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import select, update
@@ -94,6 +95,20 @@ def _html_blocks(page: str) -> list[str]:
     return [" ".join(b.text_content().split()) for b in blocks]
 
 
+def test_docx_lays_an_urdu_comment_right_to_left() -> None:
+    """Issue 13: the HTML sets dir="rtl" on Urdu, the Word report laid it out left to right."""
+    document = docx.Document()
+    urdu = document.add_paragraph("پروگرام میں خاندان کو شامل کریں۔")
+    english = document.add_paragraph("Involve the family.")
+    for paragraph in (urdu, english):
+        advisory_report._docx_direction(paragraph, paragraph.text)
+    paragraph_properties, run_properties = urdu._p.pPr, urdu.runs[0]._r.rPr
+    assert paragraph_properties is not None and run_properties is not None
+    assert paragraph_properties.find(qn("w:bidi")) is not None
+    assert run_properties.find(qn("w:rtl")) is not None
+    assert english._p.pPr is None or english._p.pPr.find(qn("w:bidi")) is None
+
+
 def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None:
     page = advisory_report.write(tmp_path / "r.html", "html", advisory_url, actor=ADMIN).read_text(
         "utf-8"
@@ -104,7 +119,10 @@ def test_docx_says_what_the_html_says(advisory_url: str, tmp_path: Path) -> None
     assert paragraphs[0] == "You said, we did"
     blocks = _html_blocks(page)
     assert [b for b in blocks if not any(b in p for p in paragraphs)] == []
-    assert document.core_properties.title == advisory_report.TITLE
+    props = document.core_properties
+    assert props.title == advisory_report.TITLE and props.subject
+    assert props.author == props.last_modified_by == "codesign" and not props.comments
+    assert props.created is not None and props.created.year >= 2026  # not python-docx's 2013
     assert paragraphs[-1] == advisory_report.PRIVACY_NOTE
     dated = [p for p in paragraphs if re.search(r", on version \d+, \d\d \w+ 20\d\d$", p)]
     assert len(dated) == len(_decided(advisory_url))

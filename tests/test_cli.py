@@ -137,6 +137,18 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:
     assert safe_cell(3) == 3
 
 
+def test_export_refuses_a_session_and_all_together(store_url: str, tmp_path: Path) -> None:
+    """The newcomer's `--session S --all` quietly exported the session alone."""
+    demo_data.load(store_url)
+    code = json.loads(run("session", "list", "--json", "--db", store_url))[0]["code"]
+    both = CliRunner().invoke(
+        main, ["export", "--session", code, "--all", "--out", str(tmp_path / "b.csv"),
+               "--db", store_url],
+    )  # fmt: skip
+    assert both.exit_code == 2 and "not both" in both.output
+    assert not (tmp_path / "b.csv").exists()
+
+
 def test_export_format_comes_from_the_file_name(store_url: str, tmp_path: Path) -> None:
     demo_data.load(store_url)
     run("export", "--all", "--out", str(tmp_path / "all.xlsx"), "--db", store_url)

@@ -42,3 +42,6 @@ def test_too_few_to_judge_says_so_instead_of_warning() -> None:
     assert dominance([9, 1], people=2) is None
     found = balance_of({"a": "practitioner", "b": "practitioner"}, ["a"] * 9 + ["b"], [])
     assert found.warnings == ["Only 2 people took part: too few to judge balance."]
+    one = balance_of({"a": "practitioner"}, ["a"], [])
+    assert one.warnings[-1] == "Only 1 person took part: too few to judge balance."
+    assert balance_of({}, [], []).warnings == ["No participation yet."]

@@ -66,6 +66,32 @@ def test_html_report_has_its_sections(demo_sqlite: str, tmp_path: Path) -> None:
     assert f"{len(DEMO['contributions'])} contributions" in html
 
 
+def test_html_report_sets_each_proposals_language_and_keeps_rtl_bullets_in_their_cell(
+    demo_sqlite: str, tmp_path: Path
+) -> None:
+    """Issue 13: consensus and divisive quotes had no `lang`, and an Urdu list item's
+    bullet hung past the table cell's border."""
+    html = _export(demo_sqlite, "html", tmp_path).read_text(encoding="utf-8")
+    tree = etree.HTML(html)
+    quoted = tree.xpath("//h3[. = 'Consensus proposals']/following-sibling::blockquote")
+    assert quoted and all(q.get("lang") for q in quoted)
+    assert all(q.get("lang") == "ur" for q in quoted if q.get("dir") == "rtl")
+    assert tree.xpath("//ul[@class = 'contribs']/li[@dir = 'rtl']")
+    assert "ul.contribs { margin: 0; padding: 0; list-style-position: inside; }" in html
+
+
+def test_an_empty_sessions_report_says_no_participation_yet(
+    demo_sqlite: str, tmp_path: Path
+) -> None:
+    """Issue 13: "Only 0 people took part", "1 sessions" and an empty chart."""
+    info = sessions.create("advisory", "Nobody came", actor=ADMIN, url=demo_sqlite)
+    html = _export(demo_sqlite, "html", tmp_path, info.code).read_text(encoding="utf-8")
+    assert "0 contributions, 0 votes, 0 participants, 1 session." in html
+    participation = html.split('<section id="participation">')[1].split("</section>")[0]
+    assert "No participation yet." in participation
+    assert "<img" not in participation and "Only 0" not in participation
+
+
 def test_zip_has_every_table_and_the_csv_contract(demo_sqlite: str, tmp_path: Path) -> None:
     path = _export(demo_sqlite, "zip", tmp_path)
     single = _export(demo_sqlite, "csv", tmp_path / "single")
@@ -96,6 +122,7 @@ def test_xlsx_has_one_sheet_per_table_and_no_formulas(demo_sqlite: str, tmp_path
     _plant(demo_sqlite, formula)
     book = load_workbook(_export(demo_sqlite, "xlsx", tmp_path))
     assert book.sheetnames == list(TABLES)
+    assert book.properties.title == "codesign export: Whole programme"
     planted = next(c for c in book["contributions"]["I"] if c.value == formula)
     assert planted.data_type == "s" and planted.quotePrefix
     shown = [c.value for sheet in book for row in sheet.iter_rows() for c in row]

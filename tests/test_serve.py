@@ -1,5 +1,10 @@
 """`codesign serve` without starting anything: its Voilà settings and its two printed lines."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,7 +45,7 @@ class FakeServer:
     stopped = False
 
     def wait_until_ready(self) -> dict[str, int]:
-        return {"pool": 9, "warm": 9}
+        return {"pool": 10, "warm": 10}
 
     def wait(self) -> int:
         raise KeyboardInterrupt
@@ -59,7 +64,7 @@ def test_serve_prints_its_urls_then_ready_and_every_open_session_and_stops_on_ct
         return FakeServer()
 
     monkeypatch.setattr(serve, "start", fake_start)
-    result = CliRunner().invoke(main, ["serve", "--participants", "7", "--db", demo_sqlite])
+    result = CliRunner().invoke(main, ["serve", "--participants", "8", "--db", demo_sqlite])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:4] == [
@@ -68,13 +73,13 @@ def test_serve_prints_its_urls_then_ready_and_every_open_session_and_stops_on_ct
         "Projector: http://127.0.0.1:9999/voila/render/projector.ipynb?token=secret",
         "Review: http://127.0.0.1:9999/voila/render/session_review.ipynb?token=secret",
     ]
-    assert lines[4].startswith("Ready for 7 participants: 9 kernels warm, at most ")
+    assert lines[4].startswith("Ready for 8 participants: 10 kernels warm, at most ")
     open_codes = {
         info.code for info in sessions.listing(url=demo_sqlite, actor=ADMIN) if not info.closed
     }
     linked = {line.rsplit("?code=", 1)[1] for line in lines[5:]}
     assert linked == open_codes and len(open_codes) >= 2  # one server, every open session
-    assert seen["pool"] == 9 and seen["host"] == "127.0.0.1" and FakeServer.stopped
+    assert seen["pool"] == 10 and seen["host"] == "127.0.0.1" and FakeServer.stopped
 
 
 def test_the_pool_follows_the_people_expected_and_the_budget_caps_the_kernels() -> None:
@@ -88,6 +93,51 @@ def test_the_pool_follows_the_people_expected_and_the_budget_caps_the_kernels() 
     assert serve.size_for(40, 180).max_in_use >= 40
 
 
+@pytest.mark.parametrize("participants", [1, 2, 3, 4, 5])
+def test_a_small_room_fits_the_default_budget(participants: int) -> None:
+    sizing = serve.size_for(participants)
+    assert sizing.pool >= participants and sizing.max_in_use >= participants
+
+
 def test_serve_refuses_a_budget_too_small_before_starting_anything() -> None:
     result = CliRunner().invoke(main, ["serve", "--memory-per-participant", "100"])
     assert result.exit_code == 2 and "allow at least" in result.output
+
+
+STUBBORN_SERVE = """
+import signal, subprocess, sys
+from codesign.cli import main, serve as cli_serve
+from codesign.serving import serve
+
+def start(*_args, **_kwargs):
+    # Servers that ignore SIGTERM, as Voilà does while it shuts down a warm pool.
+    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
+    procs = [subprocess.Popen([sys.executable, "-c", stubborn], start_new_session=True)
+             for _ in range(2)]
+    print(*(p.pid for p in procs), flush=True, file=sys.stderr)
+    return serve.Server("http://127.0.0.1:1/", None, serve.Path("serve.log"), procs)
+
+serve.start = start
+serve.Server.wait_until_ready = lambda self: {}
+cli_serve.sessions.listing = lambda url: []
+main(["serve", "--participants", "1"])
+"""
+
+
+def test_ctrl_c_stops_serve_and_its_servers_within_seconds(tmp_path: Path) -> None:
+    """The newcomer's `serve` was still running 45 s after Ctrl-C: it now kills what
+    ignores the polite request after a short grace."""
+    with subprocess.Popen(
+        [sys.executable, "-c", STUBBORN_SERVE], cwd=tmp_path, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as proc:  # fmt: skip
+        assert proc.stderr is not None and proc.stdout is not None
+        children = [int(pid) for pid in proc.stderr.readline().split()]
+        assert next(line for line in proc.stdout if line.startswith("Ready for 1 participants"))
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        assert time.monotonic() - started < 10  # "a few seconds", even on a loaded machine
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

@@ -50,6 +50,9 @@ class RoleShare:
         return ROLE_NAMES.get(self.role, str(self.role))
 
 
+NOBODY = "No participation yet."
+
+
 @dataclass(frozen=True)
 class Balance:
     roles: list[RoleShare]
@@ -114,8 +117,11 @@ def balance_of(
     warnings += [under_heard(r, "contributions", len(authors)) for r in shares]
     warnings += [under_heard(r, "votes", len(voters)) for r in shares]
     found = [w for w in warnings if w]
-    if len(active) < MIN_PEOPLE:
-        found.append(f"Only {len(active)} people took part: too few to judge balance.")
+    if not active:
+        found.append(NOBODY)
+    elif len(active) < MIN_PEOPLE:
+        people = "1 person" if len(active) == 1 else f"{len(active)} people"
+        found.append(f"Only {people} took part: too few to judge balance.")
     return Balance(shares, len(active), len(authors), len(voters), found)
 
 

@@ -103,6 +103,7 @@ class Proposal:
 
     contribution: Any
     text: str
+    language: str  # so a report can set `lang` on the text (fonts, screen readers)
     group: str
     stats: agreement.StatementStats
 
@@ -125,7 +126,9 @@ def proposals(tables: Tables, min_votes: int = agreement.MIN_VOTES) -> list[Prop
     for group, votes in sorted(by_group.items()):
         opinions = opinion_groups.as_mapping(opinion_groups.opinion_groups(votes))
         found += [
-            Proposal(s.statement, rows[s.statement]["text"], group, s)
+            Proposal(
+                s.statement, rows[s.statement]["text"], rows[s.statement]["language"], group, s
+            )
             for s in agreement.statement_stats(votes, opinions, min_votes)
             if s.statement in rows
         ]

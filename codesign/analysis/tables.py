@@ -41,6 +41,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 TABLES = tuple(COLUMNS)
 
 
+def scope_title(scope: Scope, tables: Tables) -> str:
+    """What an export is of, for its title: the session's title, or the whole programme."""
+    sessions = tables["sessions"]
+    return str(sessions[0]["title"]) if scope.session_id and sessions else "Whole programme"
+
+
 def columns(name: str, rows: list[Row]) -> tuple[str, ...]:
     """A table's header: its rows' own keys in order, or the known columns when empty."""
     return tuple(rows[0]) if rows else COLUMNS[name]

@@ -159,6 +159,10 @@ def export(
     """Export a session (or the whole programme) to a file."""
     if not code and not whole:
         raise click.UsageError("Give --session CODE, or --all for the whole programme.")
+    if code and whole:  # which one was meant cannot be told, so neither is guessed
+        raise click.UsageError(
+            "Give --session CODE for one session or --all for the whole programme, not both."
+        )
     chosen = file_format(out, fmt, tuple(exports.FORMATS))
     fresh_output(out, force, db)
     path = exports.export(

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from codesign.analysis import charts, comparison, participation, review, themes
 from codesign.analysis.rows import Scope
-from codesign.analysis.tables import Tables
+from codesign.analysis.tables import Tables, scope_title
 from codesign.config import TEMPLATES
 from codesign.methods.printable import direction, finalize
 
@@ -32,7 +32,7 @@ def context(scope: Scope, tables: Tables) -> dict[str, Any]:
     activity = review.timeline(tables)
     sessions = tables["sessions"]
     return {
-        "title": sessions[0]["title"] if scope.session_id and sessions else "Whole programme",
+        "title": scope_title(scope, tables),
         "generated": datetime.now(UTC).strftime("%d %B %Y"),
         "deidentified": scope.deidentified,
         "synthetic": any(s["synthetic"] for s in sessions),
@@ -65,7 +65,14 @@ def environment() -> Environment:
         finalize=finalize,
     )
     env.filters["direction"] = direction
+    env.filters["counted"] = counted
     return env
+
+
+def counted(number: int, noun: str) -> str:
+    """A count with its noun, singular for one: a newcomer's first report (one session,
+    few people) should not read "1 sessions"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_html(scope: Scope, tables: Tables) -> str:

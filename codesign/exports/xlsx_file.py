@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from codesign.analysis.readmodel import build
 from codesign.analysis.rows import VOTE_WORDS, Scope
-from codesign.analysis.tables import Row, columns
+from codesign.analysis.tables import Row, columns, scope_title
 from codesign.exports.csv_file import FORMULA_STARTS
 from codesign.methods.printable import printable
 
@@ -124,6 +124,9 @@ def fill(sheet: Worksheet, names: tuple[str, ...], rows: list[Row]) -> None:
 def write(scope: Scope, out: Path) -> None:
     book = Workbook()
     book.remove(book.active)
-    for name, rows in build(scope).items():
+    tables = build(scope)
+    book.properties.title = f"codesign export: {scope_title(scope, tables)}"
+    book.properties.creator = "codesign"
+    for name, rows in tables.items():
         fill(book.create_sheet(name), columns(name, rows), rows)
     book.save(out)

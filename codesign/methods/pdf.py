@@ -53,7 +53,8 @@ def _mixed(text: str) -> bool:
 def _split(text: str) -> tuple[str, list[HtmlElement]]:
     """The text before the first right-to-left run, then one span per run (its tail the
     left-to-right text after it)."""
-    lead, spans, at = "", [], 0
+    lead, at = "", 0
+    spans: list[HtmlElement] = []
     for run in RTL_RUN.finditer(text):
         before = text[at : run.start()]
         if spans:

@@ -38,10 +38,10 @@ DEFAULT_PARTICIPANTS = 40
 DEFAULT_MB_PER_PARTICIPANT = 200
 KERNEL_MB = 80  # a participant kernel's RSS, measured (benchmarks/bench_participant_page.py)
 SERVERS_MB = 350  # Voilà itself (about 200 MB under load) and JupyterLab (about 150 MB)
-POOL_HEADROOM = 1.25  # reloads and second devices draw on the pool too
+POOL_HEADROOM = 4  # one spare warm kernel per 4 people: reloads and second devices
 FILL_DELAY_SECONDS = 10
 CELL_ERROR = "Sorry, this page could not load. Please reload it, or ask a facilitator for help."
-STOP_SECONDS = 15
+STOP_SECONDS = 3
 PR_SET_PDEATHSIG = 1
 STATUS_PATH = "codesign/status"  # served by codesign.serving.voila_app
 EXIT_PATH = "codesign/exit"  # likewise: "Exit this page" clears the site's cookies here
@@ -68,13 +68,14 @@ class Sizing:
 def size_for(participants: int, mb_per_participant: int = DEFAULT_MB_PER_PARTICIPANT) -> Sizing:
     """Size the pool from the people expected, and cap the kernels by the memory budget.
 
-    The pool has 1.25 kernels per person, so a whole room arriving at once (and a few
-    reloads) is served from warm kernels; whatever the budget (participants × MB each;
+    The pool has a kernel per person and a spare per 4 (1.25 per person, rounded down, so
+    a room of 1 to 3 fits the default budget too), so a whole room arriving at once (and a
+    few reloads) is served from warm kernels; whatever the budget (participants × MB each;
     the servers' own ~350 MB come on top) affords beyond the pool is the cap on kernels in
     use, so a flood of page loads is told "try again in a minute" instead of exhausting
     memory.
     """
-    pool = math.ceil(participants * POOL_HEADROOM)
+    pool = participants + participants // POOL_HEADROOM
     affordable = participants * mb_per_participant // KERNEL_MB
     if affordable - pool < participants:
         needed = math.ceil((pool + participants) * KERNEL_MB / participants)
@@ -163,18 +164,28 @@ class Server:
     log_path: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def stop(self) -> None:
-        """Ask each server to shut down (they stop their kernels), then make sure."""
+    def stop(self, grace: float = STOP_SECONDS) -> None:
+        """Ask each server to shut down (they stop their kernels), then kill what is left.
+
+        The grace is short because Voilà shuts a warm pool's kernels down one polite
+        request at a time, which on a busy 2-core machine outlasts any patience at a
+        Ctrl-C; a killed server's kernels exit on their own once their parent is gone.
+        A second Ctrl-C while waiting kills at once instead of leaving servers behind.
+        """
         for proc in self.processes:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_SECONDS
-        for proc in self.processes:
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        deadline = time.monotonic() + grace
+        try:
+            for proc in self.processes:
+                proc.wait(max(0.0, deadline - time.monotonic()))
+        except (subprocess.TimeoutExpired, KeyboardInterrupt):
+            pass
+        finally:
+            for proc in self.processes:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)  # its own session: see _spawn
+                    proc.wait()
 
     def wait(self) -> int:
         """Block until one of the servers exits; returns its exit code."""
