@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, exp
 
 from codesign.cli import main
 from codesign.forms.i18n import Translator
+from codesign.people.codes import display_join_code
 from codesign.serving.serve import Server
 from tests.browser.conftest import NARROW, NEUTRAL_SITE
 from tests.browser.test_participant_browser import AGREE, IMAGES, LOAD_MS, no_sideways_scroll, said
@@ -130,7 +131,7 @@ def phone(browser: Browser, server: Server, code: str, language: str, text: str)
 def choose_session(page: Page, code: str) -> None:
     """The facilitator picks the day's session from the picker at the top."""
     picker = page.get_by_label("Session", exact=True)
-    offered = picker.locator("option", has_text=f"{code[:3]} {code[3:]} ·")
+    offered = picker.locator("option", has_text=f"{display_join_code(code)} ·")
     expect(offered).to_have_count(1, timeout=LOAD_MS)  # made after the page opened
     picker.select_option(label=offered.inner_text())
     page.get_by_role("button", name="Open this session").click()
