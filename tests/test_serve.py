@@ -26,6 +26,7 @@ def test_voila_is_configured_for_a_room_arriving_at_once() -> None:
         "--strip_sources=True", "--template=codesign",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
+        "--KernelManager.transport=ipc",  # no TCP ports to collide when 50 kernels start
     ):  # fmt: skip
         assert wanted in args
     assert any(a.startswith("--VoilaExecutor.cell_error_instruction=Sorry") for a in args)

@@ -128,6 +128,9 @@ def voila_args(
         f"--preheat_kernel={preheat}",
         f"--pool_size={pool}",
         f"--VoilaKernelManager.fill_delay={fill_delay}",
+        # Kernels talk over local sockets, not TCP ports: a pool of 50 starting at once
+        # drew the same free port twice ("ZMQError: Address already in use") and lost kernels.
+        "--KernelManager.transport=ipc",
         *lifecycle.args(),
     ]
 
