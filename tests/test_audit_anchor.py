@@ -129,7 +129,7 @@ def test_a_trigger_replaced_by_one_that_does_nothing_is_reported(trail: str) -> 
 
 @pytest.mark.parametrize("garbage", ["garbage", "", "2026-13-45 99:99:99"])
 def test_a_malformed_time_is_one_clear_line(trail: str, garbage: str) -> None:
-    if not trail.startswith("sqlite"):  # PostgreSQL refuses it at the door (trigger, timestamp type)
+    if not trail.startswith("sqlite"):  # PostgreSQL refuses it (trigger, timestamp type)
         with pytest.raises(DBAPIError), store.engine(trail).begin() as conn:
             conn.execute(text("UPDATE events SET at = :g WHERE id = 2"), {"g": garbage})
         return
