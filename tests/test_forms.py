@@ -23,6 +23,7 @@ from codesign.forms.i18n import MISSING_MARKER
 from codesign.forms.vote import VoteView
 from codesign.forms.withdraw import WithdrawView
 from codesign.people import participants
+from codesign.store import resend
 from codesign.store.models import FeedbackItem, Participant
 from codesign.workshop import contributions, sessions, votes
 from tests.forms_helpers import consent_view, contribute_view, join, join_view, new_app
@@ -193,6 +194,7 @@ def test_a_database_failure_says_not_saved_and_keeps_the_text(
 
     with monkeypatch.context() as patch:
         patch.setattr(store, "write", locked)
+        patch.setattr(resend, "write", locked)  # the form's write goes through resend
         view.send.click()
     assert view.status.text == guard.NOT_SAVED and view.box.value == "Keep me"
     assert view.status.kind == "error" and not view.send.disabled
