@@ -411,3 +411,16 @@ def test_migration_3_keeps_what_existing_rows_meant(demo_url: str) -> None:
         mixed = db.execute(text("SELECT kind, on_ballot FROM contributions")).all()
     assert {kind for kind, on in mixed if on} == {"proposal"}
     assert any(kind == "proposal" for kind, _ in mixed)
+
+
+def test_the_docs_name_every_line_serve_prints() -> None:
+    from codesign.cli import serve as serve_cli
+
+    root = Path(__file__).resolve().parents[1]
+    shown = (root / "docs" / "serving.md").read_text()
+    for name in ["Participants", "Facilitator", *serve_cli.PAGES]:
+        assert f"\n{name}: http" in shown, name
+        assert name in (root / "README.md").read_text(), name
+    assert "\nReady for " in shown and "?code=" in shown
+    for doc in ("README.md", "docs/serving.md"):
+        assert "two lines" not in (root / doc).read_text(), doc
