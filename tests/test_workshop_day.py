@@ -18,6 +18,7 @@ from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.cli import main
 from codesign.errors import Closed, Invalid, NotFound
+from codesign.facilitator import projector
 from codesign.facilitator.app import FacilitatorApp, FacilitatorHome
 from codesign.facilitator.context import open_session, query_session
 from codesign.facilitator.projector import ProjectorApp
@@ -25,6 +26,7 @@ from codesign.forms.contribute import EDITING
 from codesign.forms.feedback import FeedbackView
 from codesign.forms.parts import markdown_html
 from codesign.people import groups, participants
+from codesign.people.codes import display_join_code
 from codesign.safety import erasure
 from codesign.store import Store, migrations
 from codesign.workshop import contributions, sessions, votes
@@ -387,9 +389,26 @@ def test_the_projector_shows_each_phase_and_only_what_the_room_may_see(demo_sqli
     sessions.set_voting(ctx.session_id, True, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Voting is open: Agree, disagree or pass" in room.page.value
+    assert "Join with code" in room.page.value and "<svg" in room.page.value
     sessions.close(ctx.session_id, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Thank you for taking part" in room.page.value and room.clock.value == ""
+    closed = str(room.page.value)
+    assert "Join with code" not in closed and "<svg" not in closed  # nobody is invited in
+    assert display_join_code(ctx.info.code) not in closed
+
+
+def test_the_projector_wraps_long_text_and_cuts_it_at_the_bottom() -> None:
+    rules = dict(
+        (selector.strip(), body)
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", projector.STYLE)
+    )
+    assert "nowrap" not in projector.STYLE and "ellipsis" not in projector.STYLE
+    everything = rules[".cs-room, .cs-room *"]
+    assert "white-space: normal" in everything and "overflow-wrap: anywhere" in everything
+    assert "min-width: 0" in everything and "max-width: 100%" in everything
+    for clamped in (".cs-room .r-prompt", ".cs-room .r-card", ".cs-room .r-bar div"):
+        assert "-webkit-line-clamp" in rules[clamped] and "overflow: hidden" in rules[clamped]
 
 
 # --- the schema change ---------------------------------------------------------------------
