@@ -140,11 +140,19 @@ def test_the_ballot_panel_puts_ideas_on_and_says_how_many(demo_sqlite: str) -> N
     pid = workshop.join(demo_sqlite, ctx.info)
     idea = say(ctx.session_id, pid, "Mentors from the community",
                                 url=demo_sqlite)  # fmt: skip
-    panel = FacilitatorApp(ctx).ballot
+    app = FacilitatorApp(ctx)
+    panel = app.ballot
     assert idea.id in {value for _, value in panel.off.options}
     panel.off.value = (idea.id,)
+    shown = panel.off.options
+    later = say(ctx.session_id, pid, "Evening sessions", url=demo_sqlite)
+    app.tick()  # a contribution arrives while the facilitator is choosing: the list holds still
+    assert panel.off.options == shown and panel.off.value == (idea.id,)
+    assert "2 contributions from this session are not on it" in panel.summary.value
     panel.put.click()
     assert "Put 1 on the ballot" in panel.status.value
+    assert later.id in {value for _, value in panel.off.options}  # caught up after the click
+    assert idea.id not in {value for _, value in panel.off.options}
     assert idea.id in {value for _, value in panel.on.options}
     panel.on.value = (idea.id,)
     panel.take.click()

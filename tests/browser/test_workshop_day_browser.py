@@ -11,6 +11,7 @@ docs/facilitators.md and docs/participants.md come from this test.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, exp
 
 from codesign.cli import main
 from codesign.forms.i18n import Translator
+from codesign.people.codes import display_join_code
 from codesign.serving.serve import Server
 from tests.browser.conftest import NARROW, NEUTRAL_SITE
 from tests.browser.test_participant_browser import AGREE, IMAGES, LOAD_MS, no_sideways_scroll, said
@@ -130,14 +132,14 @@ def phone(browser: Browser, server: Server, code: str, language: str, text: str)
 def choose_session(page: Page, code: str) -> None:
     """The facilitator picks the day's session from the picker at the top."""
     picker = page.get_by_label("Session", exact=True)
-    offered = picker.locator("option", has_text=f"{code[:3]} {code[3:]} ·")
+    offered = picker.locator("option", has_text=f"{display_join_code(code)} ·")
     expect(offered).to_have_count(1, timeout=LOAD_MS)  # made after the page opened
     picker.select_option(label=offered.inner_text())
     page.get_by_role("button", name="Open this session").click()
     expect(page.get_by_text("the projector shows it too")).to_be_visible(timeout=SLOW_MS)
 
 
-def act(page: Page, button: str, reply: str) -> None:
+def act(page: Page, button: str, reply: str | re.Pattern[str]) -> None:
     """Press a facilitator control and read what it says it did."""
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.get_by_text(reply).first).to_be_visible(timeout=SLOW_MS)
@@ -178,8 +180,9 @@ def ballot_everything(page: Page) -> None:
     page.get_by_role("tab", name="Ballot").click()
     waiting = page.get_by_label("Not on it", exact=True)
     expect(waiting.locator("option").first).to_be_attached(timeout=SLOW_MS)
-    waiting.select_option(label=waiting.locator("option").all_inner_texts())
-    act(page, "Put on the ballot", "on the ballot.")
+    chosen = waiting.locator("option").all_inner_texts()
+    waiting.select_option(label=chosen)
+    act(page, "Put on the ballot", re.compile(rf"^Put {len(chosen)} on the ballot\.$"))
 
 
 def vote_agree(p: Phone) -> None:
