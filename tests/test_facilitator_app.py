@@ -51,6 +51,7 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
     app.components.k.value = 3
     app.components.run.click()
     assert "3 components" in app.components.status.value
+    assert "earlier edits" not in app.components.status.value  # there were none yet
     first, second = app.components.views[0].id, app.components.views[1].id
     app.components.component.value = first
     app.components.label.value = "When and where"
@@ -59,6 +60,9 @@ def test_collect_cluster_vote_close_loop(demo_sqlite: str) -> None:
     app.components.merge.click()
     assert [v.label for v in app.components.views].count("When and where") == 1
     assert len(app.components.views) == 2
+    app.components.run.click()  # clustering again keeps the rename and the merge, and says so
+    assert "Your earlier edits were kept." in app.components.status.value
+    assert [v.label for v in app.components.views].count("When and where") == 1
     room.tick()
     assert "When and where" in room.page.value
 

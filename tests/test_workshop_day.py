@@ -18,6 +18,7 @@ from codesign.access import ADMIN
 from codesign.access import participant as participant_actor
 from codesign.cli import main
 from codesign.errors import Closed, Invalid, NotFound
+from codesign.facilitator import projector
 from codesign.facilitator.app import FacilitatorApp, FacilitatorHome
 from codesign.facilitator.context import open_session, query_session
 from codesign.facilitator.projector import ProjectorApp
@@ -25,6 +26,7 @@ from codesign.forms.contribute import EDITING
 from codesign.forms.feedback import FeedbackView
 from codesign.forms.parts import markdown_html
 from codesign.people import groups, participants
+from codesign.people.codes import display_join_code
 from codesign.safety import erasure
 from codesign.store import Store, migrations
 from codesign.workshop import contributions, sessions, votes
@@ -138,11 +140,19 @@ def test_the_ballot_panel_puts_ideas_on_and_says_how_many(demo_sqlite: str) -> N
     pid = workshop.join(demo_sqlite, ctx.info)
     idea = say(ctx.session_id, pid, "Mentors from the community",
                                 url=demo_sqlite)  # fmt: skip
-    panel = FacilitatorApp(ctx).ballot
+    app = FacilitatorApp(ctx)
+    panel = app.ballot
     assert idea.id in {value for _, value in panel.off.options}
     panel.off.value = (idea.id,)
+    shown = panel.off.options
+    later = say(ctx.session_id, pid, "Evening sessions", url=demo_sqlite)
+    app.tick()  # a contribution arrives while the facilitator is choosing: the list holds still
+    assert panel.off.options == shown and panel.off.value == (idea.id,)
+    assert "2 contributions from this session are not on it" in panel.summary.value
     panel.put.click()
     assert "Put 1 on the ballot" in panel.status.value
+    assert later.id in {value for _, value in panel.off.options}  # caught up after the click
+    assert idea.id not in {value for _, value in panel.off.options}
     assert idea.id in {value for _, value in panel.on.options}
     panel.on.value = (idea.id,)
     panel.take.click()
@@ -387,9 +397,26 @@ def test_the_projector_shows_each_phase_and_only_what_the_room_may_see(demo_sqli
     sessions.set_voting(ctx.session_id, True, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Voting is open: Agree, disagree or pass" in room.page.value
+    assert "Join with code" in room.page.value and "<svg" in room.page.value
     sessions.close(ctx.session_id, url=demo_sqlite, actor=ADMIN)
     room.tick()
     assert "Thank you for taking part" in room.page.value and room.clock.value == ""
+    closed = str(room.page.value)
+    assert "Join with code" not in closed and "<svg" not in closed  # nobody is invited in
+    assert display_join_code(ctx.info.code) not in closed
+
+
+def test_the_projector_wraps_long_text_and_cuts_it_at_the_bottom() -> None:
+    rules = dict(
+        (selector.strip(), body)
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", projector.STYLE)
+    )
+    assert "nowrap" not in projector.STYLE and "ellipsis" not in projector.STYLE
+    everything = rules[".cs-room, .cs-room *"]
+    assert "white-space: normal" in everything and "overflow-wrap: anywhere" in everything
+    assert "min-width: 0" in everything and "max-width: 100%" in everything
+    for clamped in (".cs-room .r-prompt", ".cs-room .r-card", ".cs-room .r-bar div"):
+        assert "-webkit-line-clamp" in rules[clamped] and "overflow: hidden" in rules[clamped]
 
 
 # --- the schema change ---------------------------------------------------------------------
@@ -411,3 +438,16 @@ def test_migration_3_keeps_what_existing_rows_meant(demo_url: str) -> None:
         mixed = db.execute(text("SELECT kind, on_ballot FROM contributions")).all()
     assert {kind for kind, on in mixed if on} == {"proposal"}
     assert any(kind == "proposal" for kind, _ in mixed)
+
+
+def test_the_docs_name_every_line_serve_prints() -> None:
+    from codesign.cli import serve as serve_cli
+
+    root = Path(__file__).resolve().parents[1]
+    shown = (root / "docs" / "serving.md").read_text()
+    for name in ["Participants", "Facilitator", *serve_cli.PAGES]:
+        assert f"\n{name}: http" in shown, name
+        assert name in (root / "README.md").read_text(), name
+    assert "\nReady for " in shown and "?code=" in shown
+    for doc in ("README.md", "docs/serving.md"):
+        assert "two lines" not in (root / doc).read_text(), doc

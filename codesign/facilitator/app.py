@@ -60,7 +60,7 @@ class FacilitatorApp:
         self.feed.refresh()
         if self.feed.feed.last_event_id != before:
             self.moderation.refresh()
-            self.ballot.refresh()
+            self.ballot.tick()
 
     def start(self) -> None:
         self.poller.start()

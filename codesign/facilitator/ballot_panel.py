@@ -6,6 +6,8 @@ ballot spans the group's sessions up to this one, as `votes.ballot` does, and is
 while voting is open, so everyone votes on the same list.
 """
 
+import threading
+
 import ipywidgets as widgets
 
 from codesign.facilitator.context import Context
@@ -36,6 +38,7 @@ class BallotPanel:
             (self.put, lambda: self._change(self.off.value, True)),
             (self.take, lambda: self._change(self.on.value, False)),
         ], [self.off, self.on])  # fmt: skip
+        self._lock = threading.Lock()  # the poller's refresh and a click's never interleave
         self.widget = widgets.VBox(
             [
                 self.summary,
@@ -45,7 +48,7 @@ class BallotPanel:
                 self.status,
             ]
         )
-        self.refresh()
+        self._refresh(live=False)
 
     def _change(self, chosen: tuple[int, ...], on_ballot: bool) -> str:
         if not chosen:
@@ -59,14 +62,30 @@ class BallotPanel:
         return f"Put {changed} {where}." if on_ballot else f"Took {changed} {where}."
 
     def refresh(self) -> None:
+        """Reload both lists now (after an action, whose choice has been used)."""
+        self._refresh(live=False)
+
+    def tick(self) -> None:
+        """The live refresh (the app's poller): the summary always, but a list the
+        facilitator is choosing in keeps its options, so the choice they are about to
+        act on is not replaced under them (Voilà sends the choice as positions in the
+        list the browser shows); it catches up after the click."""
+        self._refresh(live=True)
+
+    def _refresh(self, *, live: bool) -> None:
+        with self._lock:
+            self._reload(live)
+
+    def _reload(self, live: bool) -> None:
         """Reload both lists: this session's contributions not on the ballot, and the ballot."""
         sid, actor, url = self.ctx.session_id, self.ctx.actor, self.ctx.url
         mine = contributions.for_session(sid, url=url, actor=actor)
         ballot = votes.ballot(sid, url, actor=actor)
         waiting = [c for c in mine if c.on_ballot and c.needs_review]
         off = [c for c in mine if not c.on_ballot]
-        _update(self.off, choices([(_label(c), c.id) for c in off]))
-        _update(self.on, choices([(_label(c), c.id) for c in [*ballot, *waiting]]))
+        for chooser, shown in ((self.off, off), (self.on, [*ballot, *waiting])):
+            if not (live and chooser.value):
+                _update(chooser, choices([(_label(c), c.id) for c in shown]))
         self.summary.value = (
             f"<p><b>{len(ballot)} on the ballot</b>"
             + (f" (and {len(waiting)} waiting for your review)" if waiting else "")
@@ -81,5 +100,6 @@ def _update(chooser: widgets.SelectMultiple, options: list[tuple[str, int]]) -> 
     if list(chooser.options) == options:
         return
     keep = set(chooser.value)
-    chooser.options = options
-    chooser.value = tuple(value for _, value in options if value in keep)
+    with chooser.hold_sync():  # the new options and the kept choice reach the browser together
+        chooser.options = options
+        chooser.value = tuple(value for _, value in options if value in keep)

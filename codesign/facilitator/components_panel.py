@@ -99,6 +99,8 @@ class ComponentsPanel:
         return f"Moved #{self.contribution.value} into {self._named(self.component.value)}."
 
     def _cluster(self) -> str:
+        sid, url, actor = self.ctx.session_id, self.ctx.url, self.ctx.actor
+        edits = any(v.edited for v in components.listing(sid, url=url, actor=actor))
         try:
             found = components.cluster(
                 self.ctx.session_id, k=self.k.value or None,
@@ -109,7 +111,8 @@ class ComponentsPanel:
             self.progress.layout.visibility = "hidden"
         if not found:
             return "Nothing to cluster yet: this session has no visible contributions."
-        return f"{len(found)} components. Your earlier edits were kept."
+        kept = " Your earlier edits were kept." if edits else ""
+        return f"{len(found)} components.{kept}"
 
     def _progress(self, done: int, total: int) -> None:
         """Show how far the reading of new contributions has got (first clustering of many)."""

@@ -4,11 +4,12 @@
 It shows the session a facilitator last chose in the notebook's picker, and follows
 when they choose another, so it is set up once; `?session=CODE` pins one session.
 
-Nothing but the room's content: the join code and QR code, the phase and its prompt, a
-timer, and what the phase is about (the newest contributions while collecting, the
-groups while grouping, turnout while voting, results once revealed, a thank-you once
-closed). At 1280×720 no text is smaller than 32 px, and content that does not fit is
-cut rather than scrolled: nobody scrolls a projector.
+Nothing but the room's content: the join code and QR code (until the session is
+closed), the phase and its prompt, a timer, and what the phase is about (the newest
+contributions while collecting, the groups while grouping, turnout while voting,
+results once revealed, a thank-you once closed). At 1280×720 no text is smaller than
+32 px; text wraps within the width, and what does not fit is cut at the bottom rather
+than scrolled: nobody scrolls a projector.
 
 Deliberately light (no pandas, scikit-learn or matplotlib): results are HTML bars built
 from the same tallies the phones show, so the page is up within seconds.
@@ -35,9 +36,13 @@ body, #rendered_cells, .jp-Notebook, .jp-Cell, .jp-OutputArea-output { backgroun
   padding: 0 !important; margin: 0 !important; }
 .jp-OutputPrompt, .jp-InputPrompt, .jp-Cell-inputWrapper { display: none !important; }
 .cs-room-host { width: 100%; height: 100vh; overflow: hidden; }
+.cs-room-host .widget-html, .cs-room-host .widget-html-content { width: 100%; min-width: 0;
+  max-width: 100%; }
 .cs-room-host .widget-html-content { font-size: 34px; line-height: 1.3; white-space: normal;
   overflow-wrap: anywhere; }
-.cs-room { box-sizing: border-box; height: 100vh; padding: 20px 32px; overflow: hidden;
+.cs-room, .cs-room * { min-width: 0; max-width: 100%; white-space: normal;
+  overflow-wrap: anywhere; word-break: break-word; }
+.cs-room { box-sizing: border-box; width: 100%; height: 100vh; padding: 20px 32px; overflow: hidden;
   font-family: system-ui, "Noto Sans", "Noto Naskh Arabic", "Noto Sans Bengali",
   "Noto Sans Gurmukhi", "Noto Sans Gujarati", "Noto Sans Devanagari", sans-serif;
   color: #0b0c0c; font-size: 34px; display: flex; flex-direction: column; gap: 10px; }
@@ -63,8 +68,9 @@ body, #rendered_cells, .jp-Notebook, .jp-Cell, .jp-OutputArea-output { backgroun
 .cs-room .r-bar { display: flex; align-items: center; gap: 16px; font-size: 34px;
   margin: 6px 0; }
 .cs-room .r-bar span { flex: none; width: 200px; font-weight: 700; }
-.cs-room .r-bar div { flex: 1; overflow: hidden; white-space: nowrap; text-overflow: ellipsis;
-  background: linear-gradient(90deg, #cfe3f5 var(--w), transparent var(--w)); padding: 2px 8px; }
+.cs-room .r-bar div { flex: 1; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; padding: 2px 8px;
+  background: linear-gradient(90deg, #cfe3f5 var(--w), transparent var(--w)); }
 </style>"""
 
 
@@ -189,8 +195,9 @@ def room_html(room: Room) -> str:
         else:
             body = f"<p class='r-title' dir='auto'>{esc(room.title)}</p>"
     prompt_html = f"<p class='r-prompt' dir='auto'>{esc(prompt)}</p>" if prompt else ""
+    header = "" if s.closed else _header(room)  # a closed session invites nobody to join
     return (
-        f"<div class='cs-room'>{_header(room)}"
+        f"<div class='cs-room'>{header}"
         f"<h1 dir='auto'>{esc(heading)}</h1>{prompt_html}<div class='r-body'>{body}</div></div>"
     )
 
