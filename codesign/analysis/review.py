@@ -136,7 +136,7 @@ def proposals(tables: Tables, min_votes: int = agreement.MIN_VOTES) -> list[Prop
             Proposal(
                 s.statement, rows[s.statement]["text"], rows[s.statement]["language"], group, s
             )
-            for s in agreement.statement_stats(votes, opinions, min_votes)
+            for s in agreement.statement_stats(votes, opinions, min_votes, every_group=True)
             if s.statement in rows
         ]
     return found
