@@ -111,6 +111,13 @@ def test_results_on_the_demo_split_by_declared_groups(demo_url: str) -> None:
     assert sum(p["dots"] for p in found["proposals"]) == dots
 
 
+def test_results_on_an_empty_session_say_there_is_nothing_yet(store_url: str) -> None:
+    shown = run("results", "--session", new_session(store_url), "--db", store_url)
+    assert "Consensus: none (no votes yet)." in shown
+    assert "Divisive: none (no votes yet)." in shown
+    assert ": )" not in shown and "groups: )" not in shown
+
+
 def test_malformed_polis_export_writes_nothing(demo_url: str, polis_dir: Path) -> None:
     code = new_session(demo_url)
     with (polis_dir / "votes.csv").open("a") as f:

@@ -205,9 +205,22 @@ def test_releasing_an_unknown_ref_releases_nothing(
 ) -> None:
     imported(export.folder, session, store_url)
     actor, db = facilitator(session), Store.open(store_url)
-    with pytest.raises(Invalid, match="No held imported statement has ref 0"):
-        polis_review.release(db, session.id, {str(FLAGGED), "0"}, actor=actor)
+    with pytest.raises(Invalid, match="No held imported statement has ref 99"):
+        polis_review.release(db, session.id, {str(FLAGGED), "99"}, actor=actor)
     assert len(polis_review.held(db, session.id, actor=actor)) == 2
+
+
+def test_releasing_again_says_it_was_already_released(
+    store_url: str, session: sessions.SessionInfo, export: polis_files.Export
+) -> None:
+    imported(export.folder, session, store_url)
+    actor, db = facilitator(session), Store.open(store_url)
+    polis_review.release(db, session.id, {str(FLAGGED)}, actor=actor)
+    with pytest.raises(Invalid, match=f"Imported statement {FLAGGED} was already released"):
+        polis_review.release(db, session.id, {str(FLAGGED)}, actor=actor)
+    with pytest.raises(Invalid, match=f"Imported statement {CONSENSUS} was never held"):
+        polis_review.release(db, session.id, {str(CONSENSUS)}, actor=actor)
+    assert [h.ref for h in polis_review.held(db, session.id, actor=actor)] == [str(MODERATED_OUT)]
 
 
 @pytest.mark.parametrize(
