@@ -186,3 +186,41 @@ def test_ballots_breaking_the_rules_are_refused(ballot, words: str) -> None:
 
 def test_a_ballot_exactly_at_the_limits_is_fine() -> None:
     check_dot_ballot({"x": 2, "y": 1}, budget=3, per_item_cap=2)
+
+
+def across_opinion_groups(votes, statement: str = "s"):
+    """The verdict across opinion groups a, b and c, each with voters even when silent on s."""
+    everyone = votes + [(f"{g}-{i}", "other", 1) for g in "abc" for i in range(8)]
+    return only(statement_stats(everyone, groups_of(everyone), every_group=True), statement)
+
+
+@pytest.mark.parametrize("silent_votes", [(0, 0, 0), (1, 0, 0), (2, 0, 0), (0, 2, 0), (1, 1, 0)])
+def test_across_opinion_groups_a_group_with_few_votes_keeps_consensus_out(
+    silent_votes: tuple[int, int, int],
+) -> None:
+    """Pol.is: every group must lean the same way significantly, with votes to show it."""
+    votes = (
+        votes_for("s", "a", 9, 0, 0)
+        + votes_for("s", "b", 8, 1, 0)
+        + votes_for("s", "c", *silent_votes)
+    )
+    found = across_opinion_groups(votes)
+    assert found.verdict == NOT_ENOUGH
+    assert only(statement_stats(votes, groups_of(votes)), "s").verdict in {
+        CONSENSUS_AGREE,
+        DIVISIVE,
+    }
+
+
+def test_across_opinion_groups_a_group_leaning_against_or_not_at_all_is_no_consensus() -> None:
+    agree = votes_for("s", "a", 9, 0, 0) + votes_for("s", "b", 8, 1, 0)
+    assert across_opinion_groups(agree + votes_for("s", "c", 8, 0, 0)).verdict == CONSENSUS_AGREE
+    assert across_opinion_groups(agree + votes_for("s", "c", 3, 3, 0)).verdict == NO_PATTERN
+    assert across_opinion_groups(agree + votes_for("s", "c", 0, 8, 0)).verdict == DIVISIVE
+
+
+def test_across_opinion_groups_divisive_needs_every_group_to_lean() -> None:
+    """Two groups on opposite sides, a third undecided: no clear pattern, not divisive."""
+    split = votes_for("s", "a", 9, 0, 0) + votes_for("s", "b", 0, 9, 0)
+    assert across_opinion_groups(split + votes_for("s", "c", 3, 3, 1)).verdict == NO_PATTERN
+    assert across_opinion_groups(split + votes_for("s", "c", 0, 7, 0)).verdict == DIVISIVE

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import DeclarativeBase
 
 from codesign.access import ADMIN, Actor
-from codesign.analysis import results
+from codesign.analysis import results, review
 from codesign.cli import main
 from codesign.errors import Invalid
 from codesign.facilitator.context import Context
@@ -22,7 +22,7 @@ from codesign.intake import polis, polis_import, polis_review
 from codesign.methods import agreement
 from codesign.store import Store, events
 from codesign.store.models import Contribution, Event, Participant, Vote
-from codesign.workshop import sessions
+from codesign.workshop import components, sessions
 from tests import polis_files
 from tests.polis_files import CONSENSUS, FLAGGED, MODERATED_OUT, STATEMENTS
 from tests.workshop import facilitator
@@ -178,14 +178,49 @@ def test_held_statements_are_shown_with_their_reasons_and_released_in_one_step(
     )
 
 
+def test_held_statements_stay_out_of_the_review_report_and_clustering_until_released(
+    store_url: str, session: sessions.SessionInfo, export: polis_files.Export
+) -> None:
+    """The review report's consensus and divisive lists and the suggested components take
+    only shown statements, as `results` does: a held one is in none until released."""
+    imported(export.folder, session, store_url)
+    actor, held_refs = facilitator(session), {str(MODERATED_OUT), str(FLAGGED)}
+
+    def judged() -> set[str]:
+        tables = review.load(session.code, actor=actor, url=store_url)
+        texts = {str(row["id"]): row["ref"] for row in tables["contributions"]}
+        return {texts[p.contribution] for p in review.proposals(tables)}
+
+    def clustered() -> set[str]:
+        found = components.cluster(session.id, k=2, method="tfidf", url=store_url, actor=actor)
+        return {str(m.ref) for c in found for m in c.members}
+
+    assert held_refs.isdisjoint(judged()) and held_refs.isdisjoint(clustered())
+    polis_review.release(Store.open(store_url), session.id, actor=actor)
+    assert held_refs <= judged() and held_refs <= clustered()
+
+
 def test_releasing_an_unknown_ref_releases_nothing(
     store_url: str, session: sessions.SessionInfo, export: polis_files.Export
 ) -> None:
     imported(export.folder, session, store_url)
     actor, db = facilitator(session), Store.open(store_url)
-    with pytest.raises(Invalid, match="No held imported statement has ref 0"):
-        polis_review.release(db, session.id, {str(FLAGGED), "0"}, actor=actor)
+    with pytest.raises(Invalid, match="No held imported statement has ref 99"):
+        polis_review.release(db, session.id, {str(FLAGGED), "99"}, actor=actor)
     assert len(polis_review.held(db, session.id, actor=actor)) == 2
+
+
+def test_releasing_again_says_it_was_already_released(
+    store_url: str, session: sessions.SessionInfo, export: polis_files.Export
+) -> None:
+    imported(export.folder, session, store_url)
+    actor, db = facilitator(session), Store.open(store_url)
+    polis_review.release(db, session.id, {str(FLAGGED)}, actor=actor)
+    with pytest.raises(Invalid, match=f"Imported statement {FLAGGED} was already released"):
+        polis_review.release(db, session.id, {str(FLAGGED)}, actor=actor)
+    with pytest.raises(Invalid, match=f"Imported statement {CONSENSUS} was never held"):
+        polis_review.release(db, session.id, {str(CONSENSUS)}, actor=actor)
+    assert [h.ref for h in polis_review.held(db, session.id, actor=actor)] == [str(MODERATED_OUT)]
 
 
 @pytest.mark.parametrize(

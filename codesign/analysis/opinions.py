@@ -95,7 +95,7 @@ def analyse(
     found = opinion_map(timeline, excluded)
     membership = as_mapping(found.groups)
     chosen = representative(counted, membership)
-    stats = agreement.statement_stats(counted, membership)
+    stats = agreement.statement_stats(counted, membership, every_group=True)
     groups = [
         OpinionGroup(
             group_name(n), [names.get(p, p) for p in members], chosen.get(group_name(n), [])

@@ -170,7 +170,7 @@ def _kept(db: Session, ids: set[int]) -> dict[int, Contribution]:
         c = rows[cid]
         if c.status == "merged" and c.merged_into_id in rows:
             c = rows[c.merged_into_id]
-        if c.status == "visible" and not c.needs_review:
+        if c.shown:
             resolved[cid] = c
     return resolved
 

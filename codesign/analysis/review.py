@@ -15,6 +15,7 @@ from codesign.analysis.readmodel import build
 from codesign.analysis.rows import Scope
 from codesign.analysis.tables import Row, Tables
 from codesign.methods import agreement
+from codesign.store.models import is_shown
 
 
 def load(
@@ -113,11 +114,17 @@ def proposals(tables: Tables, min_votes: int = agreement.MIN_VOTES) -> list[Prop
 
     Each Co-Design Group votes only on its own proposals, so declared groups cannot
     disagree with each other on one; as in Pol.is, opinion groups (people who vote alike)
-    within the group are what make a proposal consensus or divisive.
+    within the group are what make a proposal consensus or divisive. Only shown proposals
+    are judged (`Contribution.shown`: a held one stays out until released), though every
+    vote places people in opinion groups, as `codesign results` does.
     """
     from codesign.methods import opinion_groups
 
-    rows = {str(row["id"]): row for row in tables["contributions"]}
+    rows = {
+        str(row["id"]): row
+        for row in tables["contributions"]
+        if is_shown(row["status"], row["needs_review"])
+    }
     by_group: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for v in tables["votes"]:
         if v["kind"] == "agree":
@@ -129,7 +136,7 @@ def proposals(tables: Tables, min_votes: int = agreement.MIN_VOTES) -> list[Prop
             Proposal(
                 s.statement, rows[s.statement]["text"], rows[s.statement]["language"], group, s
             )
-            for s in agreement.statement_stats(votes, opinions, min_votes)
+            for s in agreement.statement_stats(votes, opinions, min_votes, every_group=True)
             if s.statement in rows
         ]
     return found

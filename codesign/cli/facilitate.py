@@ -173,6 +173,10 @@ def show_results(code: str, as_json: bool, db: str | None) -> None:
         o = p.overall
         click.echo(f"{p.dots:>4} {o.agree:>5} {o.disagree:>6} {o.passed:>4}  {p.text[:70]}")
     for title, chosen in (("Consensus", found.consensus), ("Divisive", found.divisive)):
+        if not found.groups:
+            why = "no votes yet" if not found.proposals else f"no {found.judged_by} yet"
+            click.echo(f"\n{title}: none ({why}).")
+            continue
         click.echo(f"\n{title} (across the {found.judged_by}: {', '.join(found.groups)}):")
         for p in chosen:
             click.echo(f"  {p.verdict}: {p.text[:80]}")

@@ -57,7 +57,8 @@ def release(
     """Let held imported statements into results: those with `refs`, or all when None.
 
     All in one transaction, one `release` event each; a ref that names no held imported
-    statement refuses the whole step, so nothing is released by mistake.
+    statement refuses the whole step, so nothing is released by mistake, saying so when
+    that statement was released already.
     """
 
     def apply(db: Session) -> list[Held]:
@@ -65,7 +66,7 @@ def release(
         chosen = [c for c in waiting if refs is None or c.ref in refs]
         unknown = sorted(set(refs or ()) - {c.ref for c in chosen})
         if unknown:
-            raise Invalid(f"No held imported statement has ref {unknown[0]}.")
+            raise Invalid(_not_held(db, session_id, unknown[0]))
         released = _described(db, chosen)
         for c in chosen:
             c.needs_review = False
@@ -95,6 +96,23 @@ def _waiting(db: Session, session_id: int, actor: Actor) -> tuple[int, list[Cont
         .order_by(Contribution.id)
     )
     return s.group_id, list(found)
+
+
+def _not_held(db: Session, session_id: int, ref: str) -> str:
+    """Why `ref` cannot be released: released already, never held, or no such statement."""
+    found = db.scalars(
+        select(Contribution).where(
+            Contribution.session_id == session_id,
+            Contribution.client_id.like(f"{CLIENT_PREFIX}%"),
+            Contribution.ref == ref,
+            Contribution.shown,
+        )
+    ).first()
+    if found is None:
+        return f"No held imported statement has ref {ref}."
+    if found.flags:  # the flags stay on record after a release
+        return f"Imported statement {ref} was already released; it is in results."
+    return f"Imported statement {ref} was never held; it is in results."
 
 
 def _described(db: Session, held: list[Contribution]) -> list[Held]:

@@ -19,6 +19,13 @@ judged; a statement no group can judge is "not enough votes". A statement is:
   two-proportion test on agreement;
 - "no clear pattern" when neither holds.
 
+Across **opinion groups** (`every_group=True`) the judgement is Pol.is's, stricter:
+every group must have at least `min_votes` votes on the statement ("not enough votes"
+otherwise), a statement is consensus only when every group leans the same way
+significantly, and divisive only when every group leans significantly and they do not
+all lean the same way. A group with two votes, or one leaning the other way, keeps a
+statement out of consensus.
+
 Dot votes (spend a budget of dots, at most a cap per item) are tallied here too.
 """
 
@@ -149,11 +156,14 @@ def statement_stats(
     votes: Iterable[tuple[str, str, int]],
     groups: Mapping[str, str],
     min_votes: int = MIN_VOTES,
+    *,
+    every_group: bool = False,
 ) -> list[StatementStats]:
     """Statistics per statement, most agreed first by group-aware consensus.
 
     `groups` maps participant → group (declared co-design group, or an opinion
-    group). Participants missing from it count overall only.
+    group). Participants missing from it count overall only. `every_group` judges as
+    Pol.is judges across opinion groups: each group needs its votes and its lean.
     """
     latest = latest_votes(votes)
     everyone = {participant: EVERYONE for participant, _ in latest}
@@ -161,23 +171,34 @@ def statement_stats(
     by_group = tallies(latest, groups)
     names = sorted(set(groups.values()))
     stats = [
-        _judge(statement, tally, by_group.get(statement, {}), names, min_votes)
+        _judge(statement, tally, by_group.get(statement, {}), names, min_votes, every_group)
         for statement, tally in overall.items()
     ]
     return sorted(stats, key=lambda s: (-(s.group_consensus or 0.0), s.statement))
 
 
 def _judge(
-    statement: str, overall: Tally, groups: dict[str, Tally], names: list[str], min_votes: int
+    statement: str,
+    overall: Tally,
+    groups: dict[str, Tally],
+    names: list[str],
+    min_votes: int,
+    every_group: bool,
 ) -> StatementStats:
     judged = sorted(g for g, tally in groups.items() if tally.seen >= min_votes)
     tallies = [groups[g] for g in judged]
+    if not every_group:
+        verdict = _verdict(tallies)
+    elif not names or len(judged) < len(names):
+        verdict = NOT_ENOUGH
+    else:
+        verdict = _every_group_verdict(tallies)
     return StatementStats(
         statement=statement,
         overall=overall,
         groups=dict(sorted(groups.items())),
         judged=judged,
-        verdict=_verdict(tallies),
+        verdict=verdict,
         group_consensus=math.prod(groups.get(n, Tally()).p_agree for n in names) if names else None,
         spread=max(t.p_agree for t in tallies) - min(t.p_agree for t in tallies)
         if tallies
@@ -194,6 +215,28 @@ def _verdict(tallies: list[Tally]) -> str:
     if all(t.p_disagree > 0.5 and t.disagree_z > Z_90 for t in tallies):
         return CONSENSUS_DISAGREE
     if any(_differ(a, b) for a, b in combinations(tallies, 2)):
+        return DIVISIVE
+    return NO_PATTERN
+
+
+def _lean(t: Tally) -> int:
+    """1 or -1 when the group leans to agree or disagree significantly (Pol.is's pa or pd
+    above ½ and its one-proportion z ≥ 1.2816), else 0."""
+    if t.p_agree > 0.5 and t.agree_z >= Z_90:
+        return 1
+    if t.p_disagree > 0.5 and t.disagree_z >= Z_90:
+        return -1
+    return 0
+
+
+def _every_group_verdict(tallies: list[Tally]) -> str:
+    """Across opinion groups, each with enough votes: every group's significant lean decides."""
+    leans = {_lean(t) for t in tallies}
+    if leans == {1}:
+        return CONSENSUS_AGREE
+    if leans == {-1}:
+        return CONSENSUS_DISAGREE
+    if 0 not in leans:
         return DIVISIVE
     return NO_PATTERN
 

@@ -10,8 +10,11 @@ textbook variant of it:
    hidden, or held for review) keeps its column but every cell becomes 0, as Pol.is
    zeroes moderated-out columns, so it counts as "seen, no view" for everyone.
 2. **Who is in the conversation.** Voters with at least 7 votes, or with a vote on
-   every statement when there are fewer than 7; if fewer than 15 qualify, the most
-   active voters are added up to 15. Once in, a voter stays in (`joined`).
+   every statement when there are fewer than 7 (`joined`). Everyone else is placed on
+   the map but left out of the groups (`unclustered`), as the docs promise. Pol.is's
+   code also lets in the most active voters up to 15 while fewer qualify, and anyone
+   who had voted on every statement while there were fewer than 7; codesign does
+   neither, so a voter with one to six votes is never put in a group.
 3. **PCA to two components** of the matrix with missing cells filled by the
    statement's mean vote, over every voter.
 4. **Sparsity-aware projection.** A voter's position sums only the statements they
@@ -50,7 +53,6 @@ from codesign.methods.kmeans import Clusters, best_of, first_distinct, kmeans, s
 Vote = tuple[str, str, int]  # participant, statement, value: agree 1, disagree -1, pass 0
 
 MIN_VOTES = 7
-GREEDY_PARTICIPANTS = 15
 BASE_CLUSTERS = 100
 MAX_GROUPS = 5
 CHECKPOINTS = 10
@@ -226,27 +228,24 @@ class Cast:
 def joined(cast: Cast, min_votes: int = MIN_VOTES) -> np.ndarray:
     """For each row, the position of the vote that brought them into the conversation.
 
-    Pol.is's rule followed vote by vote, and once in, always in: a voter joins on the
-    vote that makes min(7, statements voted on so far) distinct statements they have
-    voted on; while fewer than 15 are in, the most active are let in, which vote by vote
-    means the first 15 voters. Rows that never join get len(votes). Early voters of a
-    conversation that began with few statements stay in, as they do in Pol.is, which
-    recomputes every few seconds while votes arrive.
+    A voter joins on the vote that makes min(7, statements in the conversation)
+    distinct statements they have voted on; rows that never join get len(votes). The
+    threshold counts every statement of the conversation, not those there so far, and
+    nobody is let in to make up numbers, so whoever is grouped has the votes to show for
+    it (Pol.is's code admits early and most-active voters too; see the module notes).
     """
     total = len(cast.rows)
     cells = cast.rows * (cast.columns.max(initial=0) + 1) + cast.columns
     fresh = _firsts(cells)  # a changed vote is not a new one
-    statements_so_far = np.cumsum(_firsts(cast.columns))
+    statements = len(np.unique(cast.columns))
     order = np.argsort(cast.rows, kind="stable")
     running = np.cumsum(fresh[order])
     starts = np.searchsorted(cast.rows[order], cast.rows[order])  # first vote of the same row
     per_voter = np.empty(total, dtype=int)
     per_voter[order] = running - running[starts] + fresh[order][starts]
-    enough = fresh & (per_voter >= np.minimum(min_votes, statements_so_far))
+    enough = fresh & (per_voter >= min(min_votes, statements))
     when = np.full(cast.rows.max(initial=-1) + 1, total)
     np.minimum.at(when, cast.rows[enough], np.flatnonzero(enough))
-    first_seen = np.flatnonzero(_firsts(cast.rows))[:GREEDY_PARTICIPANTS]
-    when[cast.rows[first_seen]] = np.minimum(when[cast.rows[first_seen]], first_seen)
     return when
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -21,8 +22,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -155,6 +158,23 @@ class Contribution(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @hybrid_property
+    def shown(self) -> bool:
+        """Whether the room sees it and results, consensus and clustering count it: visible
+        and not held for review (a live flag or a held imported statement). One rule, in
+        Python (`c.shown`) and in SQL (`where(Contribution.shown)`); `is_shown` for rows."""
+        return is_shown(self.status, self.needs_review)
+
+    @shown.inplace.expression
+    @classmethod
+    def _shown_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == "visible", cls.needs_review.is_(False))
+
+
+def is_shown(status: str, needs_review: bool) -> bool:
+    """`Contribution.shown` for a contribution read as a row (an export's table)."""
+    return status == "visible" and not needs_review
 
 
 class Revision(Base):

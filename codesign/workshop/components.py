@@ -193,7 +193,8 @@ def _representatives(db: Session, members: list[Member]) -> list[Member]:
 
 
 def unclustered(session_id: int, url: str | None = None, *, actor: Actor) -> list[int]:
-    """Visible contributions of a session that no component holds yet (new since clustering)."""
+    """Shown contributions of a session that no component holds yet (new since clustering or
+    since review); one held for review waits outside clustering, so is not listed."""
     with store.reading(url) as db:
         group_id = db.scalar(
             select(WorkshopSession.group_id).where(WorkshopSession.id == session_id)
@@ -205,7 +206,7 @@ def unclustered(session_id: int, url: str | None = None, *, actor: Actor) -> lis
                 .outerjoin(ComponentMember, ComponentMember.contribution_id == Contribution.id)
                 .where(
                     Contribution.session_id == session_id,
-                    Contribution.status == "visible",
+                    Contribution.shown,
                     ComponentMember.component_id.is_(None),
                 )
                 .order_by(Contribution.id)
@@ -249,8 +250,8 @@ def _template_seeds(taken: set[str]) -> list[_Seed]:
 
 
 def _free_contributions(db: Session, session_id: int) -> list[vectors.Item]:
-    """Visible contributions not pinned to a component (the ones clustering may place),
-    their identifying details blanked out."""
+    """Shown contributions (visible, not held for review) not pinned to a component: the
+    ones clustering may place, their identifying details blanked out."""
     from codesign.workshop import vectors
 
     pinned = select(ComponentMember.contribution_id).where(ComponentMember.pinned.is_(True))
@@ -260,7 +261,7 @@ def _free_contributions(db: Session, session_id: int) -> list[vectors.Item]:
             select(Contribution.id, Contribution.text)
             .where(
                 Contribution.session_id == session_id,
-                Contribution.status == "visible",
+                Contribution.shown,
                 Contribution.id.not_in(pinned),
             )
             .order_by(Contribution.id)

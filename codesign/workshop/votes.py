@@ -211,8 +211,7 @@ def ballot(session_id: int, url: str | None = None, *, actor: Actor) -> list[Con
                 .where(
                     Contribution.session_id.in_(group_sessions),
                     Contribution.on_ballot.is_(True),
-                    Contribution.status == "visible",
-                    Contribution.needs_review.is_(False),
+                    Contribution.shown,
                 )
                 .order_by(Contribution.id)
             )
