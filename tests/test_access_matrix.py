@@ -349,6 +349,7 @@ SCOPE_HELPERS = {
     "analysis.themes.scope_key",
     "analysis.themes.tables_for",
     "analysis.tables.records",
+    "analysis.tables.scope_title",
     "analysis.rows.read_contribution_rows",
 }
 
