@@ -66,6 +66,15 @@ def _docx(path: Path, title_level: int | None, section_level: int) -> Path:
     return path
 
 
+def test_a_redraft_follows_the_intake_rule_for_text() -> None:
+    """A hidden direction override would reverse the words after it in the change view;
+    control characters would reach reports and terminals."""
+    with pytest.raises(Invalid, match="'Rights': The text contains a hidden character"):
+        drafts.parse_markdown("## Rights\n\nPeople \u202eevah rights.")
+    (section,) = drafts.parse_markdown("## Rights\n\nPeople\x1b]0;x\x07 have rights.")
+    assert section.text == "## Rights\n\nPeople]0;x have rights."
+
+
 @pytest.mark.parametrize(("title_level", "section_level"), [(1, 2), (None, 1)])
 def test_docx_splits_at_the_repeated_heading_level(
     tmp_path: Path, title_level: int | None, section_level: int

@@ -23,6 +23,7 @@ from codesign.advisory import toolkit
 from codesign.errors import Invalid
 from codesign.intake.importers import MAX_FILE_BYTES, read_text
 from codesign.store.models import ToolkitSection
+from codesign.workshop.contributions import clean
 
 MAX_DOCX_UNPACKED = 50 * 2**20
 
@@ -47,9 +48,14 @@ class DraftImport:
 
 
 def _section(title: str, body: list[str]) -> DraftSection:
-    text = "\n".join(body).strip()
-    if not text:
+    """One section, its text under the rule every intake follows (no control characters,
+    no hidden direction overrides that would reverse the words after them in a report)."""
+    if not "\n".join(body).strip():
         raise Invalid(f"The draft's section {title!r} has no text.")
+    try:
+        title, text = clean(title, limit=None), clean("\n".join(body), limit=None)
+    except Invalid as refused:
+        raise Invalid(f"The draft's section {title!r}: {refused.message}") from None
     return DraftSection(title, f"## {title}\n\n{text}")
 
 

@@ -54,14 +54,15 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def clean(text: str) -> str:
+def clean(text: str, limit: int | None = MAX_CHARS) -> str:
     """The text to store from what someone typed, pasted or imported (the module's rule),
-    or `Invalid` with a message for the person who wrote it."""
+    or `Invalid` with a message for the person who wrote it. `limit=None` is for the
+    toolkit's own sections, which are documents, not notes."""
     normal = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text)))
     stripped = normal.strip()
     if not stripped:
         raise Invalid(EMPTY)
-    if len(stripped) > MAX_CHARS:
+    if limit is not None and len(stripped) > limit:
         raise Invalid(TOO_LONG)
     if _DIRECTION_CONTROLS.search(stripped):
         raise Invalid(HIDDEN_DIRECTION)
